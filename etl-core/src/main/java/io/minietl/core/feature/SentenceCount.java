@@ -1,0 +1,71 @@
+package io.minietl.core.feature;
+
+import io.minietl.core.record.Article;
+
+/**
+ * {@code sentence_count}: the number of sentences in the content.
+ *
+ * <p>The rule: a sentence ends at a run of terminators ({@code . ! ?}, the ellipsis U+2026 and the
+ * CJK full stop, exclamation and question marks U+3002, U+FF01, U+FF1F) that is followed by
+ * whitespace (as {@link WordCount} defines it) or the end of the text, provided the sentence has at
+ * least one non-whitespace, non-terminator character. Trailing text without a terminator is a
+ * sentence too. So {@code "Hi. How are you?"} has 2, {@code "3.14 is pi"} has 1, {@code "..."} and
+ * whitespace-only text have 0. CJK terminators end a sentence even without following whitespace,
+ * since CJK text does not separate sentences by spaces.
+ */
+public final class SentenceCount implements Feature {
+  public static final String NAME = "sentence_count";
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public FeatureType type() {
+    return FeatureType.INT32;
+  }
+
+  @Override
+  public long compute(Article article) {
+    return count(article.content());
+  }
+
+  /** The number of sentences in {@code text} by the rule above. */
+  public static int count(String text) {
+    int sentences = 0;
+    boolean hasText = false; // the current sentence has a non-terminator, non-space character
+    int n = text.length();
+    for (int i = 0; i < n; i++) {
+      char c = text.charAt(i);
+      if (isCjkTerminator(c)) {
+        if (hasText) {
+          sentences++;
+          hasText = false;
+        }
+      } else if (isTerminator(c)) {
+        int j = i + 1;
+        while (j < n && (isTerminator(text.charAt(j)))) {
+          j++;
+        }
+        boolean atBoundary = j == n || WordCount.isPythonWhitespace(text.charAt(j));
+        if (atBoundary && hasText) {
+          sentences++;
+          hasText = false;
+        }
+        i = j - 1;
+      } else if (!WordCount.isPythonWhitespace(c)) {
+        hasText = true;
+      }
+    }
+    return hasText ? sentences + 1 : sentences;
+  }
+
+  private static boolean isTerminator(char c) {
+    return c == '.' || c == '!' || c == '?' || c == '\u2026';
+  }
+
+  private static boolean isCjkTerminator(char c) {
+    return c == '\u3002' || c == '\uFF01' || c == '\uFF1F';
+  }
+}

@@ -1,0 +1,198 @@
+package io.minietl.core.stats;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.math.MathContext;
+import java.util.Objects;
+
+/**
+ * Statistics of an integer feature over a set of records: count, sum, min, max and the sum of
+ * squares, all exact integers. Mean, variance and standard deviation are derived from them.
+ *
+ * <p>Immutable and mergeable, like Caffeine's {@code CacheStats}: {@code a.plus(b)} is the
+ * statistics of the union of the records of {@code a} and {@code b}. Because every stored quantity
+ * is an exact integer, {@link #plus} is exactly associative and commutative and {@link #empty()} is
+ * its identity, so partial results from any number of workers, merged in any order, equal the
+ * result over the whole (no floating-point merge drift, no catastrophic cancellation in the
+ * variance: it is computed once, from exact sums, in {@link BigDecimal}).
+ *
+ * <p>Bounds: the sum is a {@code long} (overflow throws {@link ArithmeticException}: 9.2e18 words
+ * is beyond any dataset); the sum of squares is unbounded. Thread-safe.
+ */
+public final class FeatureStats {
+  private static final FeatureStats EMPTY =
+      new FeatureStats(0, 0, Long.MAX_VALUE, Long.MIN_VALUE, BigInteger.ZERO);
+
+  private final long count;
+  private final long sum;
+  private final long min;
+  private final long max;
+  private final BigInteger sumOfSquares;
+
+  private FeatureStats(long count, long sum, long min, long max, BigInteger sumOfSquares) {
+    this.count = count;
+    this.sum = sum;
+    this.min = min;
+    this.max = max;
+    this.sumOfSquares = sumOfSquares;
+  }
+
+  /** The statistics of no records: the identity of {@link #plus}. */
+  public static FeatureStats empty() {
+    return EMPTY;
+  }
+
+  /**
+   * Statistics from their stored quantities (as read back from a manifest).
+   *
+   * @throws IllegalArgumentException if the quantities are inconsistent (negative count, min above
+   *     max, a non-empty sum for no records, ...)
+   */
+  public static FeatureStats of(long count, long sum, long min, long max, BigInteger sumOfSquares) {
+    Objects.requireNonNull(sumOfSquares, "sumOfSquares");
+    if (count == 0) {
+      if (sum != 0 || sumOfSquares.signum() != 0) {
+        throw new IllegalArgumentException(
+            "Invalid statistics: count 0 with sum " + sum + " and sum of squares " + sumOfSquares);
+      }
+      return EMPTY;
+    }
+    if (count < 0 || min > max || sumOfSquares.signum() < 0) {
+      throw new IllegalArgumentException(
+          "Invalid statistics: count="
+              + count
+              + " min="
+              + min
+              + " max="
+              + max
+              + " sumOfSquares="
+              + sumOfSquares);
+    }
+    return new FeatureStats(count, sum, min, max, sumOfSquares);
+  }
+
+  /** Statistics of the given values. */
+  public static FeatureStats ofValues(long... values) {
+    FeatureStatsAccumulator acc = new FeatureStatsAccumulator();
+    for (long v : values) {
+      acc.add(v);
+    }
+    return acc.snapshot();
+  }
+
+  public long count() {
+    return count;
+  }
+
+  public long sum() {
+    return sum;
+  }
+
+  /**
+   * The smallest value.
+   *
+   * @throws IllegalStateException if there are no records
+   */
+  public long min() {
+    requireNonEmpty("min");
+    return min;
+  }
+
+  /**
+   * The largest value.
+   *
+   * @throws IllegalStateException if there are no records
+   */
+  public long max() {
+    requireNonEmpty("max");
+    return max;
+  }
+
+  /** The exact sum of the squared values. */
+  public BigInteger sumOfSquares() {
+    return sumOfSquares;
+  }
+
+  public boolean isEmpty() {
+    return count == 0;
+  }
+
+  /** The arithmetic mean, or NaN if there are no records. */
+  public double mean() {
+    return count == 0 ? Double.NaN : (double) sum / count;
+  }
+
+  /**
+   * The population variance, {@code (n·Σx² − (Σx)²) / n²}, computed exactly and rounded once; NaN
+   * if there are no records.
+   */
+  public double variance() {
+    if (count == 0) {
+      return Double.NaN;
+    }
+    BigInteger n = BigInteger.valueOf(count);
+    BigInteger s = BigInteger.valueOf(sum);
+    BigInteger numerator = n.multiply(sumOfSquares).subtract(s.multiply(s));
+    return new BigDecimal(numerator)
+        .divide(new BigDecimal(n.multiply(n)), MathContext.DECIMAL64)
+        .doubleValue();
+  }
+
+  /** The population standard deviation; NaN if there are no records. */
+  public double stddev() {
+    return Math.sqrt(variance());
+  }
+
+  /** The statistics of the records of this and {@code other} together. */
+  public FeatureStats plus(FeatureStats other) {
+    if (other.count == 0) {
+      return this;
+    }
+    if (count == 0) {
+      return other;
+    }
+    return new FeatureStats(
+        Math.addExact(count, other.count),
+        Math.addExact(sum, other.sum),
+        Math.min(min, other.min),
+        Math.max(max, other.max),
+        sumOfSquares.add(other.sumOfSquares));
+  }
+
+  private void requireNonEmpty(String what) {
+    if (count == 0) {
+      throw new IllegalStateException("Cannot take the " + what + " of empty statistics");
+    }
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    if (this == o) {
+      return true;
+    }
+    if (!(o instanceof FeatureStats)) {
+      return false;
+    }
+    FeatureStats that = (FeatureStats) o;
+    return count == that.count
+        && sum == that.sum
+        && min == that.min
+        && max == that.max
+        && sumOfSquares.equals(that.sumOfSquares);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(count, sum, min, max, sumOfSquares);
+  }
+
+  @Override
+  public String toString() {
+    if (count == 0) {
+      return "FeatureStats{count=0}";
+    }
+    return String.format(
+        "FeatureStats{count=%d, sum=%d, min=%d, max=%d, mean=%.4f, stddev=%.4f}",
+        count, sum, min, max, mean(), stddev());
+  }
+}
