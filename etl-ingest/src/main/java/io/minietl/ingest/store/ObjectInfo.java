@@ -1,0 +1,6 @@
+package io.minietl.ingest.store;
+
+import java.time.Instant;
+
+/** One listed object: its key relative to the dataset root, size and last-modified time. */
+public record ObjectInfo(String key, long size, Instant lastModified) {}

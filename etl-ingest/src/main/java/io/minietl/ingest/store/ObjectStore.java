@@ -1,0 +1,55 @@
+package io.minietl.ingest.store;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The narrow view of the dataset's storage the runner needs. Keys are relative to the dataset root
+ * ({@code s3://bucket/prefix/}), e.g. {@code _manifest/v00000000000000000001.json}. The real
+ * implementation is S3; tests use an in-memory fake that injects failures. Implementations are
+ * thread-safe.
+ *
+ * <p>Transient failures (5xx, timeouts) are retried inside the implementation; what escapes is an
+ * unchecked exception. {@link #putIfAbsent} is the only conditional operation and the basis of the
+ * commit protocol.
+ */
+public interface ObjectStore {
+  /** A human-readable location of the dataset root, for messages (e.g. s3://bucket/prefix). */
+  String location();
+
+  /** Writes {@code bytes} at {@code key}, replacing any object there. */
+  void put(String key, byte[] bytes);
+
+  /** Writes the file's content at {@code key}, replacing any object there. */
+  void put(String key, Path file);
+
+  /**
+   * Creates {@code key} with {@code bytes} only if no object exists there (S3 {@code If-None-Match:
+   * *}). Atomic: of concurrent callers on one key, exactly one gets {@code CREATED}.
+   *
+   * @return {@link PutResult#CREATED}, or {@link PutResult#ALREADY_EXISTS} if the key was taken;
+   *     {@link PutResult#UNKNOWN} if the outcome could not be learned (the request may or may not
+   *     have been applied: the caller must read the key to find out, and must not clean up)
+   */
+  PutResult putIfAbsent(String key, byte[] bytes);
+
+  /** The object's content, or empty if there is none. */
+  Optional<byte[]> get(String key);
+
+  /**
+   * The objects whose keys start with {@code prefix} and sort after {@code startAfter} (may be
+   * null), in key order.
+   */
+  List<ObjectInfo> list(String prefix, String startAfter);
+
+  /** Deletes {@code key}; no error if it does not exist. */
+  void delete(String key);
+
+  /** The outcome of {@link #putIfAbsent}. */
+  enum PutResult {
+    CREATED,
+    ALREADY_EXISTS,
+    UNKNOWN
+  }
+}
