@@ -1,0 +1,132 @@
+package io.minietl.ingest;
+
+import io.minietl.ingest.source.ExpiredIteratorException;
+import io.minietl.ingest.source.RecordBatch;
+import io.minietl.ingest.source.StartPosition;
+import io.minietl.ingest.source.StreamProxy;
+import io.minietl.ingest.source.StreamRecord;
+import io.minietl.ingest.source.ThrottledException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Reads one Kinesis shard from a start position to its end (or until stopped) and hands every
+ * GetRecords result to the {@link FetchBuffer}. Runs on its own thread.
+ *
+ * <ul>
+ *   <li>Pacing: at least {@code minCallInterval} between calls (Kinesis allows 5 GetRecords per
+ *       second per shard), {@code idlePollInterval} when the shard is caught up and quiet.
+ *   <li>Throttling and other transient errors: exponential backoff with jitter, then retry the same
+ *       iterator. Nothing is skipped, nothing read twice.
+ *   <li>Expired iterator: a new one after the last sequence number handed over (or at the start
+ *       position when none was).
+ *   <li>Memory: {@link FetchBuffer#put} blocks while the buffer is full, which pauses reading.
+ * </ul>
+ */
+final class ShardFetcher implements Runnable {
+  private static final Logger LOG = Logger.getLogger(ShardFetcher.class.getName());
+
+  private final StreamProxy proxy;
+  private final String shardId;
+  private final StartPosition start;
+  private final FetchBuffer buffer;
+  private final Settings settings;
+  private final Sleeper sleeper;
+  private final AtomicLong retries;
+  private volatile boolean stopped;
+
+  /** How a fetcher paces and retries. */
+  record Settings(
+      int recordsPerCall,
+      Duration minCallInterval,
+      Duration idlePollInterval,
+      Duration backoffBase,
+      Duration backoffCap) {}
+
+  ShardFetcher(
+      StreamProxy proxy,
+      String shardId,
+      StartPosition start,
+      FetchBuffer buffer,
+      Settings settings,
+      Sleeper sleeper,
+      AtomicLong retries) {
+    this.proxy = proxy;
+    this.shardId = shardId;
+    this.start = start;
+    this.buffer = buffer;
+    this.settings = settings;
+    this.sleeper = sleeper;
+    this.retries = retries;
+  }
+
+  String shardId() {
+    return shardId;
+  }
+
+  /** Asks the fetcher to stop after its current call. */
+  void stop() {
+    stopped = true;
+  }
+
+  @Override
+  public void run() {
+    try {
+      fetchUntilEnd();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void fetchUntilEnd() throws InterruptedException {
+    Backoff backoff = new Backoff(settings.backoffBase(), settings.backoffCap());
+    String lastSequence = null;
+    String iterator = null;
+    while (!stopped) {
+      try {
+        if (iterator == null) {
+          StartPosition from =
+              lastSequence == null ? start : StartPosition.afterSequenceNumber(lastSequence);
+          iterator = proxy.shardIterator(shardId, from);
+        }
+        RecordBatch batch = proxy.getRecords(iterator, settings.recordsPerCall());
+        backoff.reset();
+        List<StreamRecord> records = batch.records();
+        if (!records.isEmpty()) {
+          lastSequence = records.get(records.size() - 1).sequenceNumber();
+        }
+        buffer.put(
+            FetchedBatch.of(
+                shardId,
+                records,
+                batch.isShardEnd(),
+                batch.millisBehindLatest(),
+                batch.childShardIds()));
+        if (batch.isShardEnd()) {
+          return;
+        }
+        iterator = batch.nextIterator();
+        boolean idle = records.isEmpty() && batch.millisBehindLatest() == 0;
+        sleeper.sleep(idle ? settings.idlePollInterval() : settings.minCallInterval());
+      } catch (ExpiredIteratorException e) {
+        // Renew from the last record handed over; nothing is lost or repeated.
+        iterator = null;
+        retries.incrementAndGet();
+      } catch (ThrottledException e) {
+        retries.incrementAndGet();
+        sleeper.sleep(backoff.nextDelay());
+      } catch (RuntimeException e) {
+        retries.incrementAndGet();
+        Duration delay = backoff.nextDelay();
+        LOG.log(
+            backoff.failures() > 3 ? Level.WARNING : Level.FINE,
+            "Cannot read shard " + shardId + " (retrying in " + delay.toMillis() + " ms): " + e,
+            e);
+        sleeper.sleep(delay);
+      }
+    }
+  }
+}

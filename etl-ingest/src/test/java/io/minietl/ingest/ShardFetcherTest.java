@@ -1,0 +1,151 @@
+package io.minietl.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.minietl.ingest.source.StartPosition;
+import io.minietl.ingest.source.StreamRecord;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class ShardFetcherTest {
+  private static final ShardFetcher.Settings FAST =
+      new ShardFetcher.Settings(
+          7, Duration.ZERO, Duration.ZERO, Duration.ofMillis(1), Duration.ofMillis(2));
+
+  private static List<StreamRecord> drain(FetchBuffer buffer, String shardId) throws Exception {
+    List<StreamRecord> out = new ArrayList<>();
+    while (true) {
+      FetchedBatch b = buffer.poll(5_000);
+      assertThat(b).as("a batch within 5 s").isNotNull();
+      assertThat(b.shardId()).isEqualTo(shardId);
+      out.addAll(b.records());
+      if (b.shardEnd()) {
+        return out;
+      }
+    }
+  }
+
+  private static InMemoryStream closedShardWith(int records, InMemoryStream stream) {
+    for (int i = 0; i < records; i++) {
+      stream.put("k" + i, ("r" + i).getBytes(StandardCharsets.UTF_8));
+    }
+    stream.split("shardId-000000000000");
+    return stream;
+  }
+
+  @Test
+  void readsAClosedShardToItsEndInOrder() throws Exception {
+    InMemoryStream stream = closedShardWith(50, new InMemoryStream("s", 1));
+    FetchBuffer buffer = new FetchBuffer(1 << 20);
+    ShardFetcher fetcher =
+        new ShardFetcher(
+            stream,
+            "shardId-000000000000",
+            StartPosition.trimHorizon(),
+            buffer,
+            FAST,
+            Sleeper.SYSTEM,
+            new AtomicLong());
+    Thread t = new Thread(fetcher);
+    t.start();
+
+    List<StreamRecord> read = drain(buffer, "shardId-000000000000");
+    t.join(5_000);
+
+    assertThat(read)
+        .extracting(r -> new String(r.data(), StandardCharsets.UTF_8))
+        .containsExactlyElementsOf(
+            java.util.stream.IntStream.range(0, 50).mapToObj(i -> "r" + i).toList());
+    assertThat(t.isAlive()).isFalse();
+  }
+
+  @Test
+  void throttlingAndExpiredIteratorsNeitherLoseNorRepeatRecords() throws Exception {
+    InMemoryStream stream =
+        closedShardWith(200, new InMemoryStream("s", 1).throttleEvery(3).expireEvery(5));
+    FetchBuffer buffer = new FetchBuffer(1 << 20);
+    AtomicLong retries = new AtomicLong();
+    Thread t =
+        new Thread(
+            new ShardFetcher(
+                stream,
+                "shardId-000000000000",
+                StartPosition.trimHorizon(),
+                buffer,
+                FAST,
+                Sleeper.SYSTEM,
+                retries));
+    t.start();
+
+    List<StreamRecord> read = drain(buffer, "shardId-000000000000");
+    t.join(5_000);
+
+    assertThat(read).hasSize(200);
+    assertThat(read).extracting(StreamRecord::sequenceNumber).doesNotHaveDuplicates().isSorted();
+    assertThat(stream.throttled.get()).isPositive();
+    assertThat(stream.expired.get()).isPositive();
+    assertThat(retries.get()).isEqualTo(stream.throttled.get() + stream.expired.get());
+  }
+
+  @Test
+  void resumesAfterTheGivenSequenceNumber() throws Exception {
+    InMemoryStream stream = closedShardWith(20, new InMemoryStream("s", 1));
+    String tenth = stream.shardIterator("shardId-000000000000", StartPosition.trimHorizon());
+    String afterSeq = stream.getRecords(tenth, 10).records().get(9).sequenceNumber();
+    FetchBuffer buffer = new FetchBuffer(1 << 20);
+    Thread t =
+        new Thread(
+            new ShardFetcher(
+                stream,
+                "shardId-000000000000",
+                StartPosition.afterSequenceNumber(afterSeq),
+                buffer,
+                FAST,
+                Sleeper.SYSTEM,
+                new AtomicLong()));
+    t.start();
+
+    List<StreamRecord> read = drain(buffer, "shardId-000000000000");
+
+    assertThat(read).hasSize(10);
+    assertThat(read.get(0).sequenceNumber()).isGreaterThan(afterSeq);
+  }
+
+  @Test
+  void aFullBufferPausesReadingUntilBytesAreTaken() throws Exception {
+    InMemoryStream stream = new InMemoryStream("s", 1);
+    for (int i = 0; i < 100; i++) {
+      stream.put("k", new byte[100]);
+    }
+    stream.split("shardId-000000000000");
+    FetchBuffer buffer = new FetchBuffer(1_000); // room for ~1 batch of 7 x 100 bytes
+    Thread t =
+        new Thread(
+            new ShardFetcher(
+                stream,
+                "shardId-000000000000",
+                StartPosition.trimHorizon(),
+                buffer,
+                FAST,
+                Sleeper.SYSTEM,
+                new AtomicLong()));
+    t.start();
+
+    // The fetcher blocks with at most the budget (or one batch) buffered; draining unblocks it.
+    int total = 0;
+    while (true) {
+      assertThat(buffer.bufferedBytes()).isLessThanOrEqualTo(1_000);
+      FetchedBatch b = buffer.poll(5_000);
+      total += b.records().size();
+      if (b.shardEnd()) {
+        break;
+      }
+    }
+    assertThat(total).isEqualTo(100);
+    assertThat(buffer.peakBytes()).isLessThanOrEqualTo(1_000);
+  }
+}
