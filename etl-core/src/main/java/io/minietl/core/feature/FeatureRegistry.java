@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
@@ -89,9 +90,12 @@ public final class FeatureRegistry {
     }
 
     /**
-     * @throws IllegalArgumentException if the name is not lower snake case or already registered
+     * @throws IllegalArgumentException if the name is not lower snake case or already registered,
+     *     or the type is null
+     * @throws NullPointerException if {@code feature} is null
      */
     public Builder add(Feature feature) {
+      Objects.requireNonNull(feature, "feature");
       String name = feature.name();
       if (name == null || !NAME.matcher(name).matches()) {
         throw new IllegalArgumentException(

@@ -12,6 +12,13 @@ import io.minietl.core.record.Article;
  * sentence too. So {@code "Hi. How are you?"} has 2, {@code "3.14 is pi"} has 1, {@code "..."} and
  * whitespace-only text have 0. CJK terminators end a sentence even without following whitespace,
  * since CJK text does not separate sentences by spaces.
+ *
+ * <p>Consequences of the rule, by design (it is a cheap, language-agnostic proxy, not a sentence
+ * segmenter): a decimal point or a terminator glued to the next character ({@code "3.14"}, {@code
+ * "Wait...what"}, a period right before CJK text) does not end a sentence; an abbreviation followed
+ * by a space does ({@code "Dr. Smith arrived."} has 2); a terminator followed by a closing quote or
+ * bracket does not ({@code He said "Stop." Then he left.} has 1); zero-width characters are not
+ * whitespace, so they do not make a boundary. Stateless and thread-safe.
  */
 public final class SentenceCount implements Feature {
   public static final String NAME = "sentence_count";
