@@ -11,6 +11,8 @@ import org.apache.arrow.vector.compression.NoCompressionCodec;
  */
 final class ShardCodecFactory implements CompressionCodec.Factory {
   static final ShardCodecFactory INSTANCE = new ShardCodecFactory();
+  // Arrow's ZSTD codec holds only its level: one instance serves every thread.
+  private static final ZstdCompressionCodec ZSTD_DEFAULT_LEVEL = new ZstdCompressionCodec();
 
   private ShardCodecFactory() {}
 
@@ -18,7 +20,7 @@ final class ShardCodecFactory implements CompressionCodec.Factory {
   public CompressionCodec createCodec(CodecType codecType) {
     switch (codecType) {
       case ZSTD:
-        return new ZstdCompressionCodec();
+        return ZSTD_DEFAULT_LEVEL;
       case LZ4_FRAME:
         return Lz4FrameCodec.INSTANCE;
       case NO_COMPRESSION:

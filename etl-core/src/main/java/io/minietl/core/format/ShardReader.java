@@ -18,6 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import org.apache.arrow.flatbuf.MessageHeader;
+import org.apache.arrow.flatbuf.RecordBatch;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
@@ -32,6 +34,7 @@ import org.apache.arrow.vector.ipc.SeekableReadChannel;
 import org.apache.arrow.vector.ipc.message.ArrowBlock;
 import org.apache.arrow.vector.ipc.message.ArrowFieldNode;
 import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
+import org.apache.arrow.vector.ipc.message.MessageMetadataResult;
 import org.apache.arrow.vector.ipc.message.MessageSerializer;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
@@ -176,6 +179,30 @@ public final class ShardReader implements AutoCloseable {
   /** The number of record batches. */
   public int batchCount() {
     return blocks.size();
+  }
+
+  /**
+   * The number of rows of record batch {@code index}, read from the batch's metadata only (its body
+   * is not read).
+   *
+   * @throws IndexOutOfBoundsException if {@code index} is not in {@code [0, batchCount())}
+   * @throws UncheckedIOException if reading fails
+   */
+  public long batchRowCount(int index) {
+    requireOpen();
+    Objects.checkIndex(index, blocks.size());
+    ArrowBlock block = blocks.get(index);
+    try {
+      in.setPosition(block.getOffset());
+      MessageMetadataResult message = MessageSerializer.readMessage(in);
+      if (message == null || message.headerType() != MessageHeader.RecordBatch) {
+        throw new IllegalArgumentException(
+            "Invalid shard: no record batch at offset " + block.getOffset());
+      }
+      return ((RecordBatch) message.getMessage().header(new RecordBatch())).length();
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read record batch " + index + " of the shard", e);
+    }
   }
 
   /** The selected column names, in the order {@link #loadBatch} gives them. */

@@ -13,10 +13,13 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.arrow.compression.CommonsCompressionFactory;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.IntVector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.ipc.ArrowFileReader;
+import org.apache.arrow.vector.util.ByteArrayReadableSeekableByteChannel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -163,6 +166,8 @@ class ShardRoundTripTest {
         }
       }
       assertThat(row).isEqualTo(30);
+      assertThat(reader.batchRowCount(0)).isEqualTo(8);
+      assertThat(reader.batchRowCount(3)).isEqualTo(6);
       // Batches can be loaded in any order (random access through the footer).
       assertThat(reader.loadBatch(3).getRowCount()).isEqualTo(6);
       assertThat(reader.loadBatch(0).getRowCount()).isEqualTo(8);
@@ -208,9 +213,7 @@ class ShardRoundTripTest {
 
       try (ShardReader reader =
           ShardReader.open(
-              new org.apache.arrow.vector.util.ByteArrayReadableSeekableByteChannel(
-                  out.toByteArray()),
-              allocator)) {
+              new ByteArrayReadableSeekableByteChannel(out.toByteArray()), allocator)) {
         reader.loadBatch(0);
         reader.select("content", "ingestion_time");
         reader.loadBatch(1);
@@ -247,6 +250,43 @@ class ShardRoundTripTest {
     try (ShardReader reader = ShardReader.open(file)) {
       assertThat(reader.readRows()).containsExactlyElementsOf(rows);
     }
+  }
+
+  @ParameterizedTest
+  @EnumSource(ShardCompression.class)
+  void shardsAreReadByArrowJavasStandardFileReaderWithItsOwnCodecs(ShardCompression compression)
+      throws Exception {
+    List<ShardRow> rows = SampleRows.rows(50);
+    byte[] bytes = SampleRows.write(rows, compression, b -> b.rowsPerBatch(20));
+    long expectedWords = rows.stream().mapToLong(r -> r.featureValues()[0]).sum();
+    long rowCount = 0;
+    long words = 0;
+    try (RootAllocator allocator = new RootAllocator();
+        ArrowFileReader reader =
+            new ArrowFileReader(
+                new ByteArrayReadableSeekableByteChannel(bytes),
+                allocator,
+                CommonsCompressionFactory.INSTANCE)) {
+      assertThat(reader.getRecordBlocks()).hasSize(3);
+      while (reader.loadNextBatch()) {
+        VectorSchemaRoot batch = reader.getVectorSchemaRoot();
+        IntVector wordCount = (IntVector) batch.getVector("word_count");
+        for (int r = 0; r < batch.getRowCount(); r++) {
+          words += wordCount.get(r);
+        }
+        rowCount += batch.getRowCount();
+      }
+    }
+    assertThat(rowCount).isEqualTo(50);
+    assertThat(words).isEqualTo(expectedWords);
+  }
+
+  @Test
+  void compressedShardsAreSmallerThanUncompressedOnes() {
+    List<ShardRow> rows = SampleRows.rows(500);
+    int none = SampleRows.write(rows, ShardCompression.NONE, b -> {}).length;
+    assertThat(SampleRows.write(rows, ShardCompression.LZ4_FRAME, b -> {}).length).isLessThan(none);
+    assertThat(SampleRows.write(rows, ShardCompression.ZSTD, b -> {}).length).isLessThan(none);
   }
 
   @Test
