@@ -10,18 +10,14 @@ import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicLong;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.SdkSystemSetting;
 import software.amazon.awssdk.http.Protocol;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
@@ -30,18 +26,11 @@ import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClientBuilder;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.KinesisClientBuilder;
-import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
-import software.amazon.awssdk.services.kinesis.model.ListShardsRequest;
-import software.amazon.awssdk.services.kinesis.model.ListShardsResponse;
-import software.amazon.awssdk.services.kinesis.model.ProvisionedThroughputExceededException;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
-import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
 import software.amazon.awssdk.services.kinesis.model.Record;
 import software.amazon.awssdk.services.kinesis.model.Shard;
-import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 import software.amazon.awssdk.services.kinesis.model.StreamDescriptionSummary;
-import software.amazon.awssdk.services.kinesis.model.StreamStatus;
 
 /**
  * A Kinesis emulator ({@link KinesisFlavor}) running as a Node child process on a free loopback
@@ -71,9 +60,6 @@ public final class KinesisEmulator implements AutoCloseable {
   public static final Region REGION = Region.US_EAST_1;
 
   private static final String CBOR_PROPERTY = SdkSystemSetting.CBOR_ENABLED.property();
-  private static final AtomicLong NAMES = new AtomicLong();
-  private static final int MAX_PUT_ENTRIES = 500;
-  private static final long MAX_PUT_BYTES = 4L * 1024 * 1024;
 
   static {
     if (System.getProperty(CBOR_PROPERTY) == null) {
@@ -190,57 +176,24 @@ public final class KinesisEmulator implements AutoCloseable {
     return env;
   }
 
-  /**
-   * A stream name no other call in this JVM returns: {@code prefix} (reduced to the characters
-   * Kinesis allows), a random part and a counter.
-   */
+  /** See {@link KinesisStreams#uniqueStreamName(String)}. */
   public static String uniqueStreamName(String prefix) {
-    String clean = prefix.replaceAll("[^a-zA-Z0-9_.-]", "-");
-    if (clean.length() > 80) {
-      clean = clean.substring(0, 80);
-    }
-    return clean
-        + "-"
-        + Long.toString(ThreadLocalRandom.current().nextLong(1L << 40), 36)
-        + "-"
-        + NAMES.incrementAndGet();
+    return KinesisStreams.uniqueStreamName(prefix);
   }
 
   /** Creates a stream with a unique name and waits until it is ACTIVE; returns its name. */
   public String createStream(int shards) {
-    return createStream(uniqueStreamName("test"), shards);
+    return KinesisStreams.createStream(client, KinesisStreams.uniqueStreamName("test"), shards);
   }
 
   /** Creates the stream and waits until it is ACTIVE; returns its name. */
   public String createStream(String name, int shards) {
-    if (shards < 1) {
-      throw new IllegalArgumentException("Invalid shard count " + shards + ": must be >= 1");
-    }
-    client.createStream(b -> b.streamName(name).shardCount(shards));
-    awaitActive(name);
-    return name;
+    return KinesisStreams.createStream(client, name, shards);
   }
 
-  /**
-   * Polls DescribeStreamSummary every 20 ms until the stream is ACTIVE (after CreateStream,
-   * SplitShard, MergeShards, UpdateShardCount). The SDK waiter polls every 10 s.
-   *
-   * @throws IllegalStateException if it is not ACTIVE within 30 s
-   */
+  /** See {@link KinesisStreams#awaitActive(KinesisClient, String)}. */
   public StreamDescriptionSummary awaitActive(String name) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (true) {
-      StreamDescriptionSummary summary =
-          client.describeStreamSummary(b -> b.streamName(name)).streamDescriptionSummary();
-      if (summary.streamStatus() == StreamStatus.ACTIVE) {
-        return summary;
-      }
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException(
-            "Cannot use stream " + name + ": still " + summary.streamStatus() + " after 30 s");
-      }
-      sleep(20);
-    }
+    return KinesisStreams.awaitActive(client, name);
   }
 
   /** Deletes the stream, its consumers included, without waiting. */
@@ -256,143 +209,25 @@ public final class KinesisEmulator implements AutoCloseable {
         .streamARN();
   }
 
-  /** An entry with the data as UTF-8. */
+  /** See {@link KinesisStreams#entry(String, String)}. */
   public static PutRecordsRequestEntry entry(String partitionKey, String data) {
-    return PutRecordsRequestEntry.builder()
-        .partitionKey(partitionKey)
-        .data(SdkBytes.fromUtf8String(data))
-        .build();
+    return KinesisStreams.entry(partitionKey, data);
   }
 
-  /**
-   * Puts the entries with PutRecords in batches of at most 500 entries and 4 MB, retrying entries
-   * that fail (throttled) until all are in.
-   *
-   * <p>A retried entry lands after entries put later in its batch, so the order per partition key
-   * holds only when nothing is retried: tests of ordering should check it from the sequence numbers
-   * returned or put with PutRecord.
-   *
-   * @return one result per entry, in the entries' order (shard id and sequence number)
-   */
+  /** See {@link KinesisStreams#putRecords(KinesisClient, String, List)}. */
   public List<PutRecordsResultEntry> putRecords(
       String streamName, List<PutRecordsRequestEntry> entries) {
-    PutRecordsResultEntry[] results = new PutRecordsResultEntry[entries.size()];
-    int from = 0;
-    while (from < entries.size()) {
-      int to = from;
-      long bytes = 0;
-      while (to < entries.size() && to - from < MAX_PUT_ENTRIES) {
-        PutRecordsRequestEntry entry = entries.get(to);
-        long size = entry.data().asByteBuffer().remaining() + entry.partitionKey().length();
-        if (to > from && bytes + size > MAX_PUT_BYTES) {
-          break;
-        }
-        bytes += size;
-        to++;
-      }
-      putBatch(streamName, entries, from, to, results);
-      from = to;
-    }
-    return List.of(results);
+    return KinesisStreams.putRecords(client, streamName, entries);
   }
 
-  private void putBatch(
-      String streamName,
-      List<PutRecordsRequestEntry> entries,
-      int from,
-      int to,
-      PutRecordsResultEntry[] results) {
-    List<Integer> pending = new ArrayList<>();
-    for (int i = from; i < to; i++) {
-      pending.add(i);
-    }
-    for (int attempt = 0; !pending.isEmpty(); attempt++) {
-      if (attempt == 50) {
-        throw new IllegalStateException(
-            "Cannot put " + pending.size() + " records to " + streamName + " after 50 attempts");
-      }
-      if (attempt > 0) {
-        sleep(Math.min(1000, 20L << Math.min(attempt, 5)));
-      }
-      List<PutRecordsRequestEntry> batch = new ArrayList<>(pending.size());
-      pending.forEach(i -> batch.add(entries.get(i)));
-      PutRecordsResponse response;
-      try {
-        response = client.putRecords(b -> b.streamName(streamName).records(batch));
-      } catch (ProvisionedThroughputExceededException e) {
-        continue;
-      }
-      List<Integer> failed = new ArrayList<>();
-      for (int k = 0; k < batch.size(); k++) {
-        PutRecordsResultEntry result = response.records().get(k);
-        if (result.errorCode() == null) {
-          results[pending.get(k)] = result;
-        } else {
-          failed.add(pending.get(k));
-        }
-      }
-      pending = failed;
-    }
-  }
-
-  /**
-   * Reads every record of the stream with GetRecords from TRIM_HORIZON: shard by shard in shard id
-   * order, each until its end (closed shard) or until it is caught up (an empty page with
-   * MillisBehindLatest 0). For checking what a test put; records put meanwhile may be missed.
-   */
+  /** See {@link KinesisStreams#readAll(KinesisClient, String)}. */
   public List<Record> readAll(String streamName) {
-    List<Record> records = new ArrayList<>();
-    for (Shard shard : listShards(streamName)) {
-      records.addAll(readShard(streamName, shard.shardId()));
-    }
-    return records;
+    return KinesisStreams.readAll(client, streamName);
   }
 
-  /** Every shard of the stream, open and closed, in shard id order (ListShards, paginated). */
+  /** See {@link KinesisStreams#listShards(KinesisClient, String)}. */
   public List<Shard> listShards(String streamName) {
-    List<Shard> shards = new ArrayList<>();
-    String next = null;
-    do {
-      ListShardsRequest request =
-          next == null
-              ? ListShardsRequest.builder().streamName(streamName).build()
-              : ListShardsRequest.builder().nextToken(next).build();
-      ListShardsResponse response = client.listShards(request);
-      shards.addAll(response.shards());
-      next = response.nextToken();
-    } while (next != null);
-    shards.sort(Comparator.comparing(Shard::shardId));
-    return shards;
-  }
-
-  /** Reads one shard from TRIM_HORIZON until its end or until it is caught up. */
-  public List<Record> readShard(String streamName, String shardId) {
-    List<Record> records = new ArrayList<>();
-    String iterator =
-        client
-            .getShardIterator(
-                b ->
-                    b.streamName(streamName)
-                        .shardId(shardId)
-                        .shardIteratorType(ShardIteratorType.TRIM_HORIZON))
-            .shardIterator();
-    while (iterator != null) {
-      String current = iterator;
-      GetRecordsResponse page;
-      try {
-        page = client.getRecords(b -> b.shardIterator(current).limit(10_000));
-      } catch (ProvisionedThroughputExceededException e) {
-        sleep(200);
-        continue;
-      }
-      records.addAll(page.records());
-      iterator = page.nextShardIterator();
-      Long behind = page.millisBehindLatest();
-      if (page.records().isEmpty() && (behind == null || behind == 0L)) {
-        break;
-      }
-    }
-    return records;
+    return KinesisStreams.listShards(client, streamName);
   }
 
   /** Stops the emulator process and closes the shared client. */
@@ -413,15 +248,6 @@ public final class KinesisEmulator implements AutoCloseable {
   private static StaticCredentialsProvider credentials() {
     return StaticCredentialsProvider.create(
         AwsBasicCredentials.create(ACCESS_KEY_ID, SECRET_ACCESS_KEY));
-  }
-
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("Interrupted", e);
-    }
   }
 
   /** Settings of an emulator to start. Not thread safe. */

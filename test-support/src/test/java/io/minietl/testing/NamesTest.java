@@ -13,7 +13,7 @@ class NamesTest {
   void uniqueStreamNamesAreDistinctAndValidForKinesis() {
     Set<String> names =
         IntStream.range(0, 1000)
-            .mapToObj(i -> KinesisEmulator.uniqueStreamName("My Test/with spaces"))
+            .mapToObj(i -> KinesisStreams.uniqueStreamName("My Test/with spaces"))
             .collect(Collectors.toSet());
 
     assertThat(names).hasSize(1000);
