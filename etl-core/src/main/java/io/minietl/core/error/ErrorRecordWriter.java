@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.MinimalPrettyPrinter;
 import io.minietl.core.manifest.Checksums;
+import io.minietl.core.manifest.ErrorFileEntry;
 import java.io.Closeable;
 import java.io.FilterOutputStream;
 import java.io.IOException;
@@ -119,6 +120,26 @@ public final class ErrorRecordWriter implements Closeable {
    */
   public String checksum() {
     return Checksums.crc32c(counter.crc.getValue());
+  }
+
+  /**
+   * The manifest entry of the file this writer wrote, at {@code path} (relative to the dataset
+   * root, see {@link io.minietl.core.manifest.ManifestPaths#errorFileKey}).
+   *
+   * @throws IllegalStateException if the writer is not closed yet (size and checksum are not final)
+   */
+  public ErrorFileEntry toEntry(String path) {
+    if (!closed) {
+      throw new IllegalStateException(
+          "Cannot describe the error file " + path + " before the writer is closed");
+    }
+    return ErrorFileEntry.builder()
+        .path(path)
+        .records(records)
+        .bytes(bytes())
+        .checksum(checksum())
+        .countsByReason(countsByReason)
+        .build();
   }
 
   /** Flushes the JSON and the compressor, finishes the gzip stream and closes the target. */

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.minietl.core.manifest.Checksums;
+import io.minietl.core.manifest.ErrorFileEntry;
 import io.minietl.core.record.InvalidReason;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -101,6 +102,22 @@ class ErrorRecordWriterTest {
     assertThat(read).isEqualTo(written);
     assertThat(read.get(written.size() - 2).raw()).containsExactly(0xC3, 0x28, 0, '\n', '\r');
     assertThat(read.get(written.size() - 1).approximateArrivalTime()).isNull();
+
+    ErrorFileEntry entry = w.toEntry("errors/dt=2026-11-28/part-x.jsonl.gz");
+    assertThat(entry.records()).isEqualTo(written.size());
+    assertThat(entry.bytes()).isEqualTo(bytes.length);
+    assertThat(entry.checksum()).isEqualTo(Checksums.crc32c(bytes));
+    assertThat(entry.countsByReason()).isEqualTo(w.countsByReason());
+  }
+
+  @Test
+  void anEntryNeedsAClosedWriter() {
+    ErrorRecordWriter w = ErrorRecordWriter.gzip(new ByteArrayOutputStream());
+    assertThatThrownBy(() -> w.toEntry("errors/x.jsonl.gz"))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageStartingWith("Cannot describe");
+    w.close();
+    assertThat(w.toEntry("errors/x.jsonl.gz").records()).isZero();
   }
 
   @Property(tries = 200)
