@@ -23,6 +23,9 @@ public final class FeatureStats {
   private static final FeatureStats EMPTY =
       new FeatureStats(0, 0, Long.MAX_VALUE, Long.MIN_VALUE, BigInteger.ZERO);
 
+  // Largest magnitude below which every long is exactly representable as a double.
+  private static final long EXACT_DOUBLE = 1L << 53;
+
   private final long count;
   private final long sum;
   private final long min;
@@ -46,7 +49,8 @@ public final class FeatureStats {
    * Statistics from their stored quantities (as read back from a manifest).
    *
    * @throws IllegalArgumentException if the quantities are inconsistent (negative count, min above
-   *     max, a non-empty sum for no records, ...)
+   *     max, a non-empty sum for no records, a sum outside {@code [count·min, count·max]}, a sum of
+   *     squares below {@code sum²/count} or above {@code count·max(min², max²)}, ...)
    */
   public static FeatureStats of(long count, long sum, long min, long max, BigInteger sumOfSquares) {
     Objects.requireNonNull(sumOfSquares, "sumOfSquares");
@@ -57,7 +61,10 @@ public final class FeatureStats {
       }
       return EMPTY;
     }
-    if (count < 0 || min > max || sumOfSquares.signum() < 0) {
+    if (count < 0
+        || min > max
+        || sumOfSquares.signum() < 0
+        || !consistent(count, sum, min, max, sumOfSquares)) {
       throw new IllegalArgumentException(
           "Invalid statistics: count="
               + count
@@ -69,6 +76,25 @@ public final class FeatureStats {
               + sumOfSquares);
     }
     return new FeatureStats(count, sum, min, max, sumOfSquares);
+  }
+
+  // Necessary conditions that a corrupted or hand-edited manifest would likely break:
+  // count·min <= sum <= count·max, n·Σx² >= (Σx)² (Cauchy-Schwarz), Σx² <= n·max(min², max²).
+  private static boolean consistent(
+      long count, long sum, long min, long max, BigInteger sumOfSquares) {
+    BigInteger n = BigInteger.valueOf(count);
+    BigInteger s = BigInteger.valueOf(sum);
+    return n.multiply(BigInteger.valueOf(min)).compareTo(s) <= 0
+        && n.multiply(BigInteger.valueOf(max)).compareTo(s) >= 0
+        && n.multiply(sumOfSquares).compareTo(s.multiply(s)) >= 0
+        && sumOfSquares.compareTo(n.multiply(largestSquare(min, max))) <= 0;
+  }
+
+  private static BigInteger largestSquare(long min, long max) {
+    BigInteger a = BigInteger.valueOf(min).abs();
+    BigInteger b = BigInteger.valueOf(max).abs();
+    BigInteger m = a.max(b);
+    return m.multiply(m);
   }
 
   /** Statistics of the given values. */
@@ -119,12 +145,21 @@ public final class FeatureStats {
 
   /** The arithmetic mean, or NaN if there are no records. */
   public double mean() {
-    return count == 0 ? Double.NaN : (double) sum / count;
+    if (count == 0) {
+      return Double.NaN;
+    }
+    if (Math.abs(sum) <= EXACT_DOUBLE && count <= EXACT_DOUBLE) {
+      // Both operands are exact doubles, so IEEE division rounds the true quotient once.
+      return (double) sum / count;
+    }
+    return BigDecimal.valueOf(sum)
+        .divide(BigDecimal.valueOf(count), MathContext.DECIMAL128)
+        .doubleValue();
   }
 
   /**
-   * The population variance, {@code (n·Σx² − (Σx)²) / n²}, computed exactly and rounded once; NaN
-   * if there are no records.
+   * The population variance, {@code (n·Σx² − (Σx)²) / n²}: the numerator is exact, the division is
+   * carried to 34 significant digits, then rounded to a double; NaN if there are no records.
    */
   public double variance() {
     if (count == 0) {
@@ -134,7 +169,7 @@ public final class FeatureStats {
     BigInteger s = BigInteger.valueOf(sum);
     BigInteger numerator = n.multiply(sumOfSquares).subtract(s.multiply(s));
     return new BigDecimal(numerator)
-        .divide(new BigDecimal(n.multiply(n)), MathContext.DECIMAL64)
+        .divide(new BigDecimal(n.multiply(n)), MathContext.DECIMAL128)
         .doubleValue();
   }
 

@@ -24,7 +24,8 @@ public final class FeatureStatsAccumulator {
   /**
    * Adds one value.
    *
-   * @throws ArithmeticException if the sum overflows a {@code long}
+   * @throws ArithmeticException if the sum overflows a {@code long} (the accumulator is then
+   *     unchanged)
    */
   public void add(long value) {
     sum = Math.addExact(sum, value);
@@ -49,13 +50,21 @@ public final class FeatureStatsAccumulator {
     }
   }
 
-  /** Adds every record of {@code stats}, as if each of its values had been added. */
+  /**
+   * Adds every record of {@code stats}, as if each of its values had been added.
+   *
+   * @throws ArithmeticException if the sum or the count overflows a {@code long} (the accumulator
+   *     is then unchanged)
+   */
   public void addAll(FeatureStats stats) {
     if (stats.isEmpty()) {
       return;
     }
-    sum = Math.addExact(sum, stats.sum());
-    count = Math.addExact(count, stats.count());
+    // Both checks before any write, so an overflow leaves the accumulator unchanged.
+    long newSum = Math.addExact(sum, stats.sum());
+    long newCount = Math.addExact(count, stats.count());
+    sum = newSum;
+    count = newCount;
     min = Math.min(min, stats.min());
     max = Math.max(max, stats.max());
     squaresCarried =
