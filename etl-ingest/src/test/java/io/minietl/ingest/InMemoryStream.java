@@ -31,22 +31,32 @@ final class InMemoryStream implements StreamProxy {
   final AtomicInteger throttled = new AtomicInteger();
   final AtomicInteger expired = new AtomicInteger();
 
+  /** Hash keys are in [0, HASH_SPACE); each shard owns a range, as in Kinesis. */
+  private static final int HASH_SPACE = 1 << 20;
+
   private static final class Shard {
     final String id;
     final List<String> parents;
+    final int hashFrom; // inclusive
+    final int hashTo; // exclusive
     final List<StreamRecord> records = new ArrayList<>();
     boolean closed;
 
-    Shard(String id, List<String> parents) {
+    Shard(String id, List<String> parents, int hashFrom, int hashTo) {
       this.id = id;
       this.parents = parents;
+      this.hashFrom = hashFrom;
+      this.hashTo = hashTo;
     }
   }
 
   InMemoryStream(String name, int shardCount) {
     this.name = name;
     for (int i = 0; i < shardCount; i++) {
-      newShard(List.of());
+      newShard(
+          List.of(),
+          HASH_SPACE / shardCount * i,
+          i == shardCount - 1 ? HASH_SPACE : HASH_SPACE / shardCount * (i + 1));
     }
   }
 
@@ -62,35 +72,48 @@ final class InMemoryStream implements StreamProxy {
     return this;
   }
 
-  private synchronized Shard newShard(List<String> parents) {
+  private synchronized Shard newShard(List<String> parents, int hashFrom, int hashTo) {
     String id = String.format("shardId-%012d", shardCounter.getAndIncrement());
-    Shard s = new Shard(id, parents);
+    Shard s = new Shard(id, parents, hashFrom, hashTo);
     shards.put(id, s);
     return s;
   }
 
-  /** Puts a record on the open shard its partition key hashes to; returns its sequence number. */
+  /** Puts a record on the open shard whose hash range holds the key's hash; returns the record. */
   synchronized StreamRecord put(String partitionKey, byte[] data) {
-    List<Shard> open = shards.values().stream().filter(s -> !s.closed).toList();
-    Shard target = open.get(Math.floorMod(partitionKey.hashCode(), open.size()));
+    int hash = Math.floorMod(partitionKey.hashCode() * 0x9E3779B1, HASH_SPACE);
+    Shard target =
+        shards.values().stream()
+            .filter(s -> !s.closed && s.hashFrom <= hash && hash < s.hashTo)
+            .findFirst()
+            .orElseThrow();
     String seq = String.format("4959%021d", sequence.incrementAndGet());
     StreamRecord r = new StreamRecord(seq, partitionKey, Instant.now(), data);
     target.records.add(r);
     return r;
   }
 
-  /** Closes {@code shardId} and opens two children. Returns the children's ids. */
+  /** Closes {@code shardId} and opens two children, each with half its hash range. */
   synchronized List<String> split(String shardId) {
     Shard parent = shards.get(shardId);
     parent.closed = true;
-    return List.of(newShard(List.of(shardId)).id, newShard(List.of(shardId)).id);
+    int mid = parent.hashFrom + (parent.hashTo - parent.hashFrom) / 2;
+    return List.of(
+        newShard(List.of(shardId), parent.hashFrom, mid).id,
+        newShard(List.of(shardId), mid, parent.hashTo).id);
   }
 
-  /** Closes both shards and opens one child of both. Returns the child's id. */
+  /** Closes two shards with adjacent hash ranges and opens one child of both. */
   synchronized String merge(String a, String b) {
-    shards.get(a).closed = true;
-    shards.get(b).closed = true;
-    return newShard(List.of(a, b)).id;
+    Shard x = shards.get(a);
+    Shard y = shards.get(b);
+    if (x.hashTo != y.hashFrom && y.hashTo != x.hashFrom) {
+      throw new IllegalArgumentException("Cannot merge " + a + " and " + b + ": not adjacent");
+    }
+    x.closed = true;
+    y.closed = true;
+    return newShard(List.of(a, b), Math.min(x.hashFrom, y.hashFrom), Math.max(x.hashTo, y.hashTo))
+        .id;
   }
 
   synchronized List<String> openShardIds() {

@@ -1,0 +1,343 @@
+package io.minietl.ingest;
+
+import io.minietl.core.feature.FeatureRegistry;
+import io.minietl.core.format.ShardCompression;
+import io.minietl.core.record.RecordParser;
+import io.minietl.ingest.source.StartPosition;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * Everything an {@link IngestRunner} run can be tuned by, with the defaults beside each setting.
+ * Immutable and thread-safe; build with {@link #builder()}, change with {@link #toBuilder()}.
+ * Endpoints and credentials are not here: they belong to the clients the runner is given.
+ */
+public final class IngestOptions {
+  private final StartPosition initialPosition;
+  private final long targetShardBytes;
+  private final long maxShardRows;
+  private final Duration maxShardAge;
+  private final ShardCompression compression;
+  private final int rowsPerBatch;
+  private final long bufferBytes;
+  private final int recordsPerCall;
+  private final Duration minCallInterval;
+  private final Duration idlePollInterval;
+  private final Duration shardDiscoveryInterval;
+  private final Duration progressInterval;
+  private final Duration stopWhenIdle;
+  private final int snapshotInterval;
+  private final int maxRecordBytes;
+  private final int maxNestingDepth;
+  private final FeatureRegistry features;
+  private final String writerId;
+  private final Path tempDir;
+
+  private IngestOptions(Builder b) {
+    this.initialPosition = b.initialPosition;
+    this.targetShardBytes = b.targetShardBytes;
+    this.maxShardRows = b.maxShardRows;
+    this.maxShardAge = b.maxShardAge;
+    this.compression = b.compression;
+    this.rowsPerBatch = b.rowsPerBatch;
+    this.bufferBytes = b.bufferBytes;
+    this.recordsPerCall = b.recordsPerCall;
+    this.minCallInterval = b.minCallInterval;
+    this.idlePollInterval = b.idlePollInterval;
+    this.shardDiscoveryInterval = b.shardDiscoveryInterval;
+    this.progressInterval = b.progressInterval;
+    this.stopWhenIdle = b.stopWhenIdle;
+    this.snapshotInterval = b.snapshotInterval;
+    this.maxRecordBytes = b.maxRecordBytes;
+    this.maxNestingDepth = b.maxNestingDepth;
+    this.features = b.features;
+    this.writerId = b.writerId != null ? b.writerId : "runner-" + UUID.randomUUID();
+    this.tempDir = b.tempDir != null ? b.tempDir : Path.of(System.getProperty("java.io.tmpdir"));
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.initialPosition = initialPosition;
+    b.targetShardBytes = targetShardBytes;
+    b.maxShardRows = maxShardRows;
+    b.maxShardAge = maxShardAge;
+    b.compression = compression;
+    b.rowsPerBatch = rowsPerBatch;
+    b.bufferBytes = bufferBytes;
+    b.recordsPerCall = recordsPerCall;
+    b.minCallInterval = minCallInterval;
+    b.idlePollInterval = idlePollInterval;
+    b.shardDiscoveryInterval = shardDiscoveryInterval;
+    b.progressInterval = progressInterval;
+    b.stopWhenIdle = stopWhenIdle;
+    b.snapshotInterval = snapshotInterval;
+    b.maxRecordBytes = maxRecordBytes;
+    b.maxNestingDepth = maxNestingDepth;
+    b.features = features;
+    b.writerId = writerId;
+    b.tempDir = tempDir;
+    return b;
+  }
+
+  /** Where a shard without a checkpoint starts. Default TRIM_HORIZON (process every record). */
+  public StartPosition initialPosition() {
+    return initialPosition;
+  }
+
+  /** Roll the Arrow shard when its estimated size reaches this. Default 64 MiB. */
+  public long targetShardBytes() {
+    return targetShardBytes;
+  }
+
+  /** Roll the Arrow shard at this many rows. Default 1,000,000. */
+  public long maxShardRows() {
+    return maxShardRows;
+  }
+
+  /** Commit at least this often when records arrive (a quiet stream still lands). Default 60 s. */
+  public Duration maxShardAge() {
+    return maxShardAge;
+  }
+
+  /** Default ZSTD. */
+  public ShardCompression compression() {
+    return compression;
+  }
+
+  /** Rows per Arrow record batch. Default 2048 (about 10 MiB of 5 KB articles). */
+  public int rowsPerBatch() {
+    return rowsPerBatch;
+  }
+
+  /** Bytes of fetched, not yet processed records; reading pauses at this. Default 64 MiB. */
+  public long bufferBytes() {
+    return bufferBytes;
+  }
+
+  /** GetRecords limit per call (Kinesis maximum 10,000). Default 10,000. */
+  public int recordsPerCall() {
+    return recordsPerCall;
+  }
+
+  /** Minimum time between GetRecords calls on one shard (5 per second allowed). Default 200 ms. */
+  public Duration minCallInterval() {
+    return minCallInterval;
+  }
+
+  /** Time between GetRecords calls on a caught-up, quiet shard. Default 1 s. */
+  public Duration idlePollInterval() {
+    return idlePollInterval;
+  }
+
+  /** How often ListShards looks for new (child) shards. Default 10 s. */
+  public Duration shardDiscoveryInterval() {
+    return shardDiscoveryInterval;
+  }
+
+  /** How often a progress line is printed. Default 10 s. */
+  public Duration progressInterval() {
+    return progressInterval;
+  }
+
+  /**
+   * Stop once every open shard is caught up with no new record for this long; null (the default)
+   * runs until stopped.
+   */
+  public Duration stopWhenIdle() {
+    return stopWhenIdle;
+  }
+
+  /** Every this many manifest versions, one is a full snapshot. Default 10. */
+  public int snapshotInterval() {
+    return snapshotInterval;
+  }
+
+  public int maxRecordBytes() {
+    return maxRecordBytes;
+  }
+
+  public int maxNestingDepth() {
+    return maxNestingDepth;
+  }
+
+  /** The features computed. Default {@link FeatureRegistry#defaults()}. */
+  public FeatureRegistry features() {
+    return features;
+  }
+
+  /** This runner's identity in the manifests it commits (fencing). Default a random UUID. */
+  public String writerId() {
+    return writerId;
+  }
+
+  /** Where shard files are staged before upload. Default java.io.tmpdir. */
+  public Path tempDir() {
+    return tempDir;
+  }
+
+  /** Builds {@link IngestOptions}; each setter validates its value at once. */
+  public static final class Builder {
+    private StartPosition initialPosition = StartPosition.trimHorizon();
+    private long targetShardBytes = 64L << 20;
+    private long maxShardRows = 1_000_000;
+    private Duration maxShardAge = Duration.ofSeconds(60);
+    private ShardCompression compression = ShardCompression.ZSTD;
+    private int rowsPerBatch = 2048;
+    private long bufferBytes = 64L << 20;
+    private int recordsPerCall = 10_000;
+    private Duration minCallInterval = Duration.ofMillis(200);
+    private Duration idlePollInterval = Duration.ofSeconds(1);
+    private Duration shardDiscoveryInterval = Duration.ofSeconds(10);
+    private Duration progressInterval = Duration.ofSeconds(10);
+    private Duration stopWhenIdle;
+    private int snapshotInterval = 10;
+    private int maxRecordBytes = RecordParser.DEFAULT_MAX_RECORD_BYTES;
+    private int maxNestingDepth = RecordParser.DEFAULT_MAX_NESTING_DEPTH;
+    private FeatureRegistry features = FeatureRegistry.defaults();
+    private String writerId;
+    private Path tempDir;
+
+    private Builder() {}
+
+    public Builder initialPosition(StartPosition position) {
+      Objects.requireNonNull(position, "initialPosition");
+      if (position.type() == StartPosition.Type.AFTER_SEQUENCE_NUMBER) {
+        throw new IllegalArgumentException(
+            "Invalid initial position AFTER_SEQUENCE_NUMBER: use TRIM_HORIZON, LATEST or AT_TIMESTAMP");
+      }
+      this.initialPosition = position;
+      return this;
+    }
+
+    public Builder targetShardBytes(long bytes) {
+      this.targetShardBytes = positive("targetShardBytes", bytes);
+      return this;
+    }
+
+    public Builder maxShardRows(long rows) {
+      this.maxShardRows = positive("maxShardRows", rows);
+      return this;
+    }
+
+    public Builder maxShardAge(Duration age) {
+      this.maxShardAge = positive("maxShardAge", age);
+      return this;
+    }
+
+    public Builder compression(ShardCompression compression) {
+      this.compression = Objects.requireNonNull(compression, "compression");
+      return this;
+    }
+
+    public Builder rowsPerBatch(int rows) {
+      this.rowsPerBatch = (int) positive("rowsPerBatch", rows);
+      return this;
+    }
+
+    public Builder bufferBytes(long bytes) {
+      this.bufferBytes = positive("bufferBytes", bytes);
+      return this;
+    }
+
+    public Builder recordsPerCall(int records) {
+      if (records < 1 || records > 10_000) {
+        throw new IllegalArgumentException(
+            "Invalid recordsPerCall: " + records + " (Kinesis allows 1 to 10000)");
+      }
+      this.recordsPerCall = records;
+      return this;
+    }
+
+    public Builder minCallInterval(Duration interval) {
+      this.minCallInterval = nonNegative("minCallInterval", interval);
+      return this;
+    }
+
+    public Builder idlePollInterval(Duration interval) {
+      this.idlePollInterval = nonNegative("idlePollInterval", interval);
+      return this;
+    }
+
+    public Builder shardDiscoveryInterval(Duration interval) {
+      this.shardDiscoveryInterval = positive("shardDiscoveryInterval", interval);
+      return this;
+    }
+
+    public Builder progressInterval(Duration interval) {
+      this.progressInterval = positive("progressInterval", interval);
+      return this;
+    }
+
+    /** See {@link IngestOptions#stopWhenIdle()}; null to run until stopped. */
+    public Builder stopWhenIdle(Duration idle) {
+      this.stopWhenIdle = idle == null ? null : nonNegative("stopWhenIdle", idle);
+      return this;
+    }
+
+    public Builder snapshotInterval(int versions) {
+      this.snapshotInterval = (int) positive("snapshotInterval", versions);
+      return this;
+    }
+
+    public Builder maxRecordBytes(int bytes) {
+      this.maxRecordBytes = (int) positive("maxRecordBytes", bytes);
+      return this;
+    }
+
+    public Builder maxNestingDepth(int depth) {
+      this.maxNestingDepth = (int) positive("maxNestingDepth", depth);
+      return this;
+    }
+
+    public Builder features(FeatureRegistry features) {
+      this.features = Objects.requireNonNull(features, "features");
+      return this;
+    }
+
+    public Builder writerId(String writerId) {
+      if (writerId == null || writerId.isBlank()) {
+        throw new IllegalArgumentException("Invalid writerId: '" + writerId + "'");
+      }
+      this.writerId = writerId;
+      return this;
+    }
+
+    public Builder tempDir(Path dir) {
+      this.tempDir = Objects.requireNonNull(dir, "tempDir");
+      return this;
+    }
+
+    public IngestOptions build() {
+      return new IngestOptions(this);
+    }
+
+    private static long positive(String name, long value) {
+      if (value < 1) {
+        throw new IllegalArgumentException("Invalid " + name + ": " + value + " (must be > 0)");
+      }
+      return value;
+    }
+
+    private static Duration positive(String name, Duration value) {
+      Objects.requireNonNull(value, name);
+      if (value.isNegative() || value.isZero()) {
+        throw new IllegalArgumentException("Invalid " + name + ": " + value + " (must be > 0)");
+      }
+      return value;
+    }
+
+    private static Duration nonNegative(String name, Duration value) {
+      Objects.requireNonNull(value, name);
+      if (value.isNegative()) {
+        throw new IllegalArgumentException("Invalid " + name + ": " + value + " (must be >= 0)");
+      }
+      return value;
+    }
+  }
+}

@@ -1,0 +1,473 @@
+package io.minietl.ingest;
+
+import io.minietl.core.error.ErrorRecord;
+import io.minietl.core.feature.FeatureRegistry;
+import io.minietl.core.manifest.DatasetState;
+import io.minietl.core.manifest.ErrorFileEntry;
+import io.minietl.core.manifest.Manifest;
+import io.minietl.core.manifest.ManifestPaths;
+import io.minietl.core.manifest.ShardCheckpoint;
+import io.minietl.core.manifest.ShardEntry;
+import io.minietl.core.record.ParseResult;
+import io.minietl.core.record.Provenance;
+import io.minietl.core.record.RecordParser;
+import io.minietl.core.stats.FeatureStats;
+import io.minietl.ingest.source.ShardDescription;
+import io.minietl.ingest.source.StreamProxy;
+import io.minietl.ingest.source.StreamRecord;
+import io.minietl.ingest.store.ObjectStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * The ingest runner: reads every shard of a Kinesis stream, parses and enriches each record with
+ * etl-core, writes Arrow shards and error files to the dataset, and commits each with the Kinesis
+ * positions that produced it in one manifest version (docs/DESIGN.md, "Exactly once").
+ *
+ * <p>Threads: one fetcher per Kinesis shard being read, feeding a byte-bounded buffer; the thread
+ * that calls {@link #run()} does all parsing, writing and committing, so the commit logic is
+ * single-threaded. {@link #stop()} may be called from any thread (a signal handler).
+ *
+ * <p>{@code run()} returns when {@link #stop()} was called or, with {@link
+ * IngestOptions#stopWhenIdle()}, when every shard is caught up and quiet; either way after a final
+ * commit. It throws {@link FencedException} when another runner commits positions of shards this
+ * one reads; other unchecked exceptions mean a failure that retries could not mend. In every case
+ * what was committed is consistent: a restart resumes after the last committed position.
+ */
+public final class IngestRunner {
+  private static final String WORD_COUNT = "word_count";
+  private static final int STORE_ATTEMPTS = 8;
+
+  private final StreamProxy stream;
+  private final ObjectStore store;
+  private final IngestOptions options;
+  private final Consumer<String> progressOut;
+  private final Clock clock;
+  private final Sleeper sleeper;
+  private final DatasetLog log;
+  private final RecordParser parser;
+  private final FeatureRegistry features;
+  private final ShardCoordinator coordinator;
+  private final FetchBuffer buffer;
+  private final AtomicLong fetchRetries = new AtomicLong();
+  private final Map<String, Reader> readers = new LinkedHashMap<>();
+  private volatile boolean stopRequested;
+
+  private DatasetState state;
+  private PendingCommit pending;
+  private boolean discoveryRequested = true;
+  private Instant lastDiscovery = Instant.MIN;
+  private Instant lastRecordAt;
+  private long recordsRead;
+  private long rowsWritten;
+  private long errorRecords;
+  private long warnings;
+  private long commits;
+  private long bytesRead;
+  private long storeRetries;
+  private Progress lastProgress;
+
+  /** One shard being read: its fetcher, thread and the latest lag it reported. */
+  private static final class Reader {
+    final ShardFetcher fetcher;
+    final Thread thread;
+    final List<String> parents;
+    long millisBehindLatest = -1; // -1 until the first GetRecords answer
+
+    Reader(ShardFetcher fetcher, Thread thread, List<String> parents) {
+      this.fetcher = fetcher;
+      this.thread = thread;
+      this.parents = parents;
+    }
+  }
+
+  private record Progress(Instant at, long records, long bytes) {}
+
+  IngestRunner(
+      StreamProxy stream,
+      ObjectStore store,
+      IngestOptions options,
+      Consumer<String> progressOut,
+      Clock clock,
+      Sleeper sleeper) {
+    this.stream = stream;
+    this.store = store;
+    this.options = options;
+    this.progressOut = progressOut;
+    this.clock = clock;
+    this.sleeper = sleeper;
+    this.log = new DatasetLog(store);
+    this.parser =
+        RecordParser.builder()
+            .maxRecordBytes(options.maxRecordBytes())
+            .maxNestingDepth(options.maxNestingDepth())
+            .build();
+    this.features = options.features();
+    this.coordinator = new ShardCoordinator(options.initialPosition());
+    this.buffer = new FetchBuffer(options.bufferBytes());
+  }
+
+  /**
+   * A runner reading {@code stream} into the dataset of {@code store}, printing progress lines to
+   * {@code progressOut}.
+   */
+  public static IngestRunner create(
+      StreamProxy stream, ObjectStore store, IngestOptions options, Consumer<String> progressOut) {
+    return new IngestRunner(
+        Objects.requireNonNull(stream, "stream"),
+        Objects.requireNonNull(store, "store"),
+        Objects.requireNonNull(options, "options"),
+        Objects.requireNonNull(progressOut, "progressOut"),
+        Clock.systemUTC(),
+        Sleeper.SYSTEM);
+  }
+
+  /** Asks {@link #run()} to commit what it has read and return. Safe from any thread. */
+  public void stop() {
+    stopRequested = true;
+  }
+
+  /** Runs until stopped or idle (see the class comment); returns what it did. */
+  public RunSummary run() {
+    Instant started = clock.instant();
+    lastRecordAt = started;
+    lastProgress = new Progress(started, 0, 0);
+    state = log.load();
+    pending = new PendingCommit(options, started);
+    try {
+      loop();
+      commit(clock.instant());
+    } finally {
+      stopReaders();
+      pending.close();
+    }
+    RunSummary summary =
+        new RunSummary(
+            recordsRead,
+            rowsWritten,
+            errorRecords,
+            warnings,
+            commits,
+            state.version(),
+            state.stats(WORD_COUNT),
+            Duration.between(started, clock.instant()));
+    progressOut.accept(finalLine(summary));
+    return summary;
+  }
+
+  private void loop() {
+    while (true) {
+      FetchedBatch batch;
+      try {
+        batch = buffer.poll(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+      Instant now = clock.instant();
+      if (batch != null) {
+        process(batch, now);
+      }
+      if (pending.shouldRoll(now)) {
+        commit(now);
+      }
+      if (discoveryRequested
+          || !now.isBefore(lastDiscovery.plus(options.shardDiscoveryInterval()))) {
+        discover(now);
+      }
+      if (!now.isBefore(lastProgress.at().plus(options.progressInterval()))) {
+        progressOut.accept(progressLine(now));
+      }
+      if (stopRequested || isIdle(now)) {
+        return;
+      }
+    }
+  }
+
+  private void process(FetchedBatch batch, Instant now) {
+    String shardId = batch.shardId();
+    for (StreamRecord r : batch.records()) {
+      recordsRead++;
+      bytesRead += r.data().length;
+      ParseResult result = parser.parse(r.data());
+      if (result.isValid()) {
+        long[] values = features.computeAll(result.article());
+        pending.addRow(
+            result.article(),
+            Provenance.of(
+                shardId, r.sequenceNumber(), r.partitionKey(), r.approximateArrivalTime(), now),
+            values);
+        rowsWritten++;
+        warnings += result.warnings().size();
+      } else {
+        pending.addError(
+            ErrorRecord.builder()
+                .reason(result.reason())
+                .message(result.message())
+                .shardId(shardId)
+                .sequenceNumber(r.sequenceNumber())
+                .partitionKey(r.partitionKey())
+                .approximateArrivalTime(r.approximateArrivalTime())
+                .raw(r.data())
+                .build());
+        errorRecords++;
+      }
+    }
+    if (!batch.records().isEmpty()) {
+      lastRecordAt = now;
+    }
+    Reader reader = readers.get(shardId);
+    if (reader != null) {
+      reader.millisBehindLatest = batch.millisBehindLatest();
+    }
+    if (batch.shardEnd()) {
+      pending.endShard(shardId);
+      readers.remove(shardId);
+    }
+  }
+
+  /**
+   * Uploads what is pending and commits it with its positions as the next manifest version,
+   * retrying on conflicts with other writers unless they moved shards this runner reads.
+   */
+  private void commit(Instant now) {
+    if (pending.isEmpty()) {
+      return;
+    }
+    PendingCommit.Sealed sealed = pending.seal();
+    String partId = partId(now);
+    LocalDate day = LocalDate.ofInstant(now, ZoneOffset.UTC);
+    ShardEntry shardEntry = null;
+    if (sealed.shardFile() != null) {
+      String key = ManifestPaths.dataShardKey(day, partId);
+      retrying("upload " + key, () -> store.put(key, sealed.shardFile()));
+      shardEntry = sealed.shardEntry(key);
+    }
+    ErrorFileEntry errorEntry = null;
+    if (sealed.errorFile() != null) {
+      String key = ManifestPaths.errorFileKey(day, partId);
+      retrying("upload " + key, () -> store.put(key, sealed.errorFile()));
+      errorEntry = sealed.errorEntry(key);
+    }
+    while (true) {
+      DatasetState.NextVersion next =
+          state
+              .nextVersion()
+              .writerId(options.writerId())
+              .committedAt(now)
+              .snapshotInterval(options.snapshotInterval());
+      if (shardEntry != null) {
+        next.addShard(shardEntry);
+      }
+      if (errorEntry != null) {
+        next.addErrorFile(errorEntry);
+      }
+      sealed.positions().forEach(next::updateCheckpoint);
+      Manifest manifest = next.build();
+      if (log.commit(manifest) == DatasetLog.Outcome.COMMITTED) {
+        state = state.apply(manifest);
+        break;
+      }
+      DatasetState theirs = log.refresh(state);
+      requireNotFenced(theirs, sealed.positions().keySet());
+      state = theirs;
+    }
+    commits++;
+    pending.close();
+    pending = new PendingCommit(options, now);
+    if (!sealed.endedShards().isEmpty()) {
+      discoveryRequested = true; // children of the ended shards may start now
+    }
+  }
+
+  /**
+   * Runs a storage call, retrying transient failures with backoff. The store's client retries first
+   * (the AWS SDK does, for 5xx and timeouts); this outer loop rides out longer outages.
+   */
+  private void retrying(String what, Runnable call) {
+    Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(10));
+    while (true) {
+      try {
+        call.run();
+        return;
+      } catch (RuntimeException e) {
+        if (backoff.failures() >= STORE_ATTEMPTS - 1) {
+          throw e;
+        }
+        storeRetries++;
+        try {
+          sleeper.sleep(backoff.nextDelay());
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
+    }
+  }
+
+  private void requireNotFenced(DatasetState theirs, Set<String> committing) {
+    Set<String> mine = new HashSet<>(committing);
+    mine.addAll(readers.keySet());
+    for (String shard : mine) {
+      ShardCheckpoint before = state.checkpoint().get(shard);
+      ShardCheckpoint after = theirs.checkpoint().get(shard);
+      if (!Objects.equals(before, after)) {
+        throw new FencedException(
+            "Stopped: another runner ("
+                + theirs.writerId()
+                + ") committed Kinesis shard "
+                + shard
+                + " of stream "
+                + stream.streamName()
+                + " to "
+                + log.location()
+                + " (manifest v"
+                + theirs.version()
+                + "). Run one runner per dataset; nothing of this runner's last shard was committed.");
+      }
+    }
+  }
+
+  private void discover(Instant now) {
+    discoveryRequested = false;
+    lastDiscovery = now;
+    List<ShardDescription> shards = stream.listShards();
+    Set<String> busy = new HashSet<>(readers.keySet());
+    for (ShardDescription s : shards) {
+      // Ended in the pending commit, not yet closed in the committed checkpoint.
+      if (!readers.containsKey(s.shardId()) && pendingEnded(s.shardId())) {
+        busy.add(s.shardId());
+      }
+    }
+    for (ShardCoordinator.Assignment a : coordinator.assignable(shards, state.checkpoint(), busy)) {
+      startReader(a);
+    }
+  }
+
+  private boolean pendingEnded(String shardId) {
+    return pending.endedShards().contains(shardId);
+  }
+
+  private void startReader(ShardCoordinator.Assignment a) {
+    ShardFetcher fetcher =
+        new ShardFetcher(
+            stream,
+            a.shardId(),
+            a.start(),
+            buffer,
+            new ShardFetcher.Settings(
+                options.recordsPerCall(),
+                options.minCallInterval(),
+                options.idlePollInterval(),
+                Duration.ofMillis(100),
+                Duration.ofSeconds(10)),
+            sleeper,
+            fetchRetries);
+    Thread thread = new Thread(fetcher, "fetch-" + a.shardId());
+    thread.setDaemon(true);
+    readers.put(a.shardId(), new Reader(fetcher, thread, a.parentShardIds()));
+    thread.start();
+  }
+
+  private boolean isIdle(Instant now) {
+    Duration idle = options.stopWhenIdle();
+    if (idle == null || now.isBefore(lastRecordAt.plus(idle)) || buffer.bufferedBytes() > 0) {
+      return false;
+    }
+    for (Reader r : readers.values()) {
+      if (r.millisBehindLatest != 0) {
+        return false;
+      }
+    }
+    if (!pending.isEmpty() && pending.hasEndedShards()) {
+      return false;
+    }
+    // Last look for shards that may start (children of shards closed by the last commit).
+    int before = readers.size();
+    discover(now);
+    return readers.size() == before;
+  }
+
+  private void stopReaders() {
+    for (Reader r : readers.values()) {
+      r.fetcher.stop();
+      r.thread.interrupt();
+    }
+    for (Reader r : readers.values()) {
+      try {
+        r.thread.join(5_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  private FeatureStats runningWordCount() {
+    return state.stats(WORD_COUNT).plus(pending.wordCounts().snapshot());
+  }
+
+  private String progressLine(Instant now) {
+    double seconds = Math.max(1e-3, Duration.between(lastProgress.at(), now).toMillis() / 1000.0);
+    double recordsPerSecond = (recordsRead - lastProgress.records()) / seconds;
+    double mbPerSecond = (bytesRead - lastProgress.bytes()) / seconds / 1e6;
+    lastProgress = new Progress(now, recordsRead, bytesRead);
+    long behind = 0;
+    for (Reader r : readers.values()) {
+      behind = Math.max(behind, r.millisBehindLatest);
+    }
+    FeatureStats wc = runningWordCount();
+    return String.format(
+        Locale.ROOT,
+        "progress: %.0f rec/s, %.2f MB/s | records %d, errors %d | max behind %d ms | open shards %d"
+            + " | avg word_count %s | manifest v%d",
+        recordsPerSecond,
+        mbPerSecond,
+        recordsRead,
+        errorRecords,
+        behind,
+        readers.size(),
+        wc.isEmpty() ? "n/a" : String.format(Locale.ROOT, "%.2f", wc.mean()),
+        state.version());
+  }
+
+  private String finalLine(RunSummary s) {
+    FeatureStats wc = s.datasetWordCount();
+    double seconds = Math.max(1e-3, s.elapsed().toMillis() / 1000.0);
+    return String.format(
+        Locale.ROOT,
+        "final: records %d (rows %d, errors %d) in %.1f s, %.0f rec/s | commits %d | manifest v%d"
+            + " | dataset word_count: count %d, avg %s",
+        s.recordsRead(),
+        s.rowsWritten(),
+        s.errorRecords(),
+        seconds,
+        s.recordsRead() / seconds,
+        s.commits(),
+        s.manifestVersion(),
+        wc.count(),
+        wc.isEmpty() ? "n/a" : String.format(Locale.ROOT, "%.4f", wc.mean()));
+  }
+
+  private String partId(Instant now) {
+    return String.format(
+        Locale.ROOT, "%013d-%s-%06d", now.toEpochMilli(), shortWriterId(), state.version() + 1);
+  }
+
+  private String shortWriterId() {
+    String id = options.writerId().replaceAll("[^A-Za-z0-9-]", "");
+    return id.length() > 24 ? id.substring(id.length() - 24) : id;
+  }
+}

@@ -1,0 +1,96 @@
+package io.minietl.ingest;
+
+import io.minietl.core.manifest.ShardCheckpoint;
+import io.minietl.ingest.source.ShardDescription;
+import io.minietl.ingest.source.StartPosition;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Decides which Kinesis shards to read and from where, from ListShards and the committed
+ * checkpoint. Pure logic: the runner starts and stops the fetchers.
+ *
+ * <p>Rules (docs/DESIGN.md, "Resharding"):
+ *
+ * <ul>
+ *   <li>A shard closed in the committed checkpoint is never read again.
+ *   <li>A shard with a committed sequence number resumes after it.
+ *   <li>A child shard (one with parents) starts only when each parent is closed in the
+ *       <em>committed</em> checkpoint, so every record of a partition key lands after the records
+ *       put before it: a parent's tail is in the dataset before any record of its child. A parent
+ *       that ListShards no longer returns and the checkpoint does not know aged out of the stream's
+ *       retention and does not hold the child back. A child starts at TRIM_HORIZON.
+ *   <li>Any other shard starts at the configured initial position.
+ * </ul>
+ */
+final class ShardCoordinator {
+  private final StartPosition initialPosition;
+
+  ShardCoordinator(StartPosition initialPosition) {
+    this.initialPosition = initialPosition;
+  }
+
+  /** A shard to start reading, and where. */
+  record Assignment(String shardId, List<String> parentShardIds, StartPosition start) {}
+
+  /**
+   * The shards to start now: not {@code running}, not closed in {@code checkpoint}, and with every
+   * parent finished.
+   */
+  List<Assignment> assignable(
+      List<ShardDescription> shards, Map<String, ShardCheckpoint> checkpoint, Set<String> running) {
+    Map<String, ShardDescription> listed = new HashMap<>();
+    for (ShardDescription s : shards) {
+      listed.put(s.shardId(), s);
+    }
+    List<Assignment> out = new ArrayList<>();
+    for (ShardDescription s : shards) {
+      String id = s.shardId();
+      ShardCheckpoint committed = checkpoint.get(id);
+      if (running.contains(id) || (committed != null && committed.closed())) {
+        continue;
+      }
+      if (!parentsFinished(s, listed, checkpoint)) {
+        continue;
+      }
+      StartPosition start;
+      if (committed != null && committed.sequenceNumber() != null) {
+        start = StartPosition.afterSequenceNumber(committed.sequenceNumber());
+      } else if (hasKnownParent(s, listed, checkpoint)) {
+        start = StartPosition.trimHorizon();
+      } else {
+        start = initialPosition;
+      }
+      out.add(new Assignment(id, s.parentShardIds(), start));
+    }
+    return out;
+  }
+
+  private static boolean parentsFinished(
+      ShardDescription s,
+      Map<String, ShardDescription> listed,
+      Map<String, ShardCheckpoint> checkpoint) {
+    for (String parent : s.parentShardIds()) {
+      ShardCheckpoint c = checkpoint.get(parent);
+      if (c != null ? !c.closed() : listed.containsKey(parent)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean hasKnownParent(
+      ShardDescription s,
+      Map<String, ShardDescription> listed,
+      Map<String, ShardCheckpoint> checkpoint) {
+    for (String parent : s.parentShardIds()) {
+      if (listed.containsKey(parent) || checkpoint.containsKey(parent)) {
+        return true;
+      }
+    }
+    return false;
+  }
+}
