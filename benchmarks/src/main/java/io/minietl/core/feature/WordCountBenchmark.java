@@ -1,6 +1,7 @@
 package io.minietl.core.feature;
 
 import io.minietl.bench.SampleArticles;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -19,7 +20,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * against the naive {@code trim().split("\\s+")} baseline and a bare loop that only sums the same
  * characters (the physical limit of a one-pass scan).
  *
- * <p>Throughput in MB/s is ops/s × {@link #textBytes} (printed at setup). Run:
+ * <p>Throughput in MB/s is ops/s × the UTF-8 bytes of the content ({@link #bytesPerOp}, printed at
+ * setup) / 10<sup>6</sup>. Run:
  *
  * <pre>
  * mvn -B -ntp -DskipTests package -pl benchmarks -am
@@ -37,16 +39,27 @@ public class WordCountBenchmark {
   public String text;
 
   private String content;
-  public int textBytes;
 
   @Setup
   public void setUp() {
-    content =
-        text.equals("ascii")
-            ? SampleArticles.asciiText(42, 5000)
-            : SampleArticles.unicodeText(42, 5000);
-    textBytes = content.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
-    System.out.println("\n[" + text + "] UTF-8 bytes per op: " + textBytes);
+    content = content(text);
+    System.out.println("\n[" + text + "] UTF-8 bytes per op: " + bytesPerOp(text));
+  }
+
+  /** The UTF-8 bytes of the content one op scans, for the {@code text} parameter. */
+  public static long bytesPerOp(String text) {
+    return content(text).getBytes(StandardCharsets.UTF_8).length;
+  }
+
+  private static String content(String text) {
+    switch (text) {
+      case "ascii":
+        return SampleArticles.asciiText(42, 5000);
+      case "unicode":
+        return SampleArticles.unicodeText(42, 5000);
+      default:
+        throw new IllegalArgumentException("Invalid text '" + text + "': use ascii or unicode");
+    }
   }
 
   @Benchmark

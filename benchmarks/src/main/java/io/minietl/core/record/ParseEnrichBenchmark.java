@@ -23,7 +23,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * streaming parse, {@link WordCount}) against Jackson databind to a {@code Map} plus {@code
  * trim().split("\\s+")}. {@code productionAllFeatures} computes every default feature.
  *
- * <p>MB/s is ops/s × the record size printed at setup. Run:
+ * <p>MB/s is ops/s × the record size ({@link #bytesPerOp}, printed at setup) / 10<sup>6</sup>. Run:
  *
  * <pre>
  * mvn -B -ntp -DskipTests package -pl benchmarks -am
@@ -37,6 +37,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 @Fork(1)
 public class ParseEnrichBenchmark {
+  private static final long RECORD_SEED = 7;
+
   private final RecordParser parser = RecordParser.create();
   private final FeatureRegistry wordCountOnly =
       FeatureRegistry.builder().add(new WordCount()).build();
@@ -46,8 +48,13 @@ public class ParseEnrichBenchmark {
 
   @Setup
   public void setUp() {
-    record = SampleArticles.articleJson(7);
+    record = SampleArticles.articleJson(RECORD_SEED);
     System.out.println("\nrecord bytes per op: " + record.length);
+  }
+
+  /** The size of the one record each op parses. */
+  public static long bytesPerOp() {
+    return SampleArticles.articleJson(RECORD_SEED).length;
   }
 
   @Benchmark
