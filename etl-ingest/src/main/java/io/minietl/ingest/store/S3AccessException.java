@@ -1,0 +1,11 @@
+package io.minietl.ingest.store;
+
+/**
+ * The dataset's bucket cannot be used: it does not exist, access is denied, or S3 cannot be
+ * reached. A configuration error: the message names the bucket and what to check.
+ */
+public final class S3AccessException extends RuntimeException {
+  public S3AccessException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}
