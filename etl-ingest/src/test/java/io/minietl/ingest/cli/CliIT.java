@@ -1,0 +1,192 @@
+package io.minietl.ingest.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.minietl.core.feature.WordCount;
+import io.minietl.core.manifest.DatasetState;
+import io.minietl.core.stats.FeatureStats;
+import io.minietl.ingest.DatasetMaintenance;
+import io.minietl.ingest.store.S3ObjectStore;
+import io.minietl.testing.Emulators;
+import io.minietl.testing.KinesisEmulator;
+import io.minietl.testing.KinesisFlavor;
+import io.minietl.testing.LocalStack;
+import io.minietl.testing.S3Emulator;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
+
+/**
+ * The command line against the emulators: exit codes and one-line messages for bad configuration,
+ * {@code run} to idle, {@code stats} and {@code gc --dry-run}.
+ */
+@LocalStack
+class CliIT {
+  private static final Cli.Result run(List<String> args, Map<String, String> env) {
+    return Cli.run(args, env);
+  }
+
+  /** Exit code 2 and one line naming the problem, no stack trace. */
+  private static void assertBadConfiguration(Cli.Result r, String... mentions) {
+    assertThat(r.code()).as("exit code; stderr: %s", r.err()).isEqualTo(Main.BAD_CONFIGURATION);
+    assertThat(r.errLines()).hasSize(1);
+    assertThat(r.errLines().get(0)).startsWith("etl-ingest: ").contains(mentions);
+    // No stack trace, no exception class name (an AWS error code like ResourceNotFoundException is
+    // fine: it names the problem).
+    assertThat(r.err())
+        .doesNotContain("\tat ")
+        .doesNotContainPattern("\\w+\\.\\w+\\.[\\w.]*Exception");
+  }
+
+  @Test
+  void badConfigurationEndsWithExitCode2AndOneLineNamingTheProblem(Emulators emulators)
+      throws IOException {
+    Map<String, String> env = emulators.environment(KinesisFlavor.KINESALITE);
+    String bucket = emulators.s3().createBucket();
+    String dataset = "s3://" + bucket + "/ds";
+
+    assertBadConfiguration(
+        run(List.of("run", "--stream", "no-such-stream", "--dataset", dataset), env),
+        "no-such-stream");
+    assertBadConfiguration(
+        run(List.of("stats", "--dataset", "s3://no-such-bucket-cli/ds"), env),
+        "no-such-bucket-cli",
+        "does not exist");
+    assertBadConfiguration(
+        run(List.of("run", "--stream", "s", "--dataset", dataset, "--bogus", "1"), env), "--bogus");
+    assertBadConfiguration(
+        run(
+            List.of("run", "--stream", "s", "--dataset", dataset, "--stop-when-idle", "5parsecs"),
+            env),
+        "--stop-when-idle",
+        "5parsecs");
+    assertBadConfiguration(
+        run(List.of("run", "--stream", "s", "--dataset", dataset, "--buffer-size", "12XB"), env),
+        "--buffer-size",
+        "12XB");
+    assertBadConfiguration(run(List.of("run", "--dataset", dataset), env), "Missing --stream");
+    assertBadConfiguration(run(List.of("stats", "--dataset", "http://not-s3/x"), env), "--dataset");
+
+    int closed = closedPort();
+    Map<String, String> noS3 = new HashMap<>(env);
+    noS3.put("AWS_ENDPOINT_URL_S3", "http://127.0.0.1:" + closed);
+    assertBadConfiguration(
+        run(List.of("stats", "--dataset", dataset), noS3), "127.0.0.1:" + closed, "unreachable");
+    Map<String, String> noKinesis = new HashMap<>(env);
+    noKinesis.put("AWS_ENDPOINT_URL_KINESIS", "http://127.0.0.1:" + closed);
+    assertBadConfiguration(
+        run(List.of("run", "--stream", "s", "--dataset", dataset), noKinesis),
+        "Cannot reach AWS",
+        "127.0.0.1:" + closed);
+
+    // --verbose adds the stack trace.
+    Cli.Result verbose =
+        run(List.of("stats", "--dataset", "s3://no-such-bucket-cli/ds", "--verbose"), env);
+    assertThat(verbose.code()).isEqualTo(Main.BAD_CONFIGURATION);
+    assertThat(verbose.err()).contains("\tat ");
+  }
+
+  @Test
+  void runToIdleThenStatsAndGcDescribeTheDataset(Emulators emulators) throws Exception {
+    KinesisEmulator kinesis = emulators.kinesis(KinesisFlavor.KINESALITE);
+    S3Emulator s3 = emulators.s3();
+    Map<String, String> env = emulators.environment(KinesisFlavor.KINESALITE);
+    String stream = kinesis.createStream(2);
+    String bucket = s3.createBucket();
+    String dataset = "s3://" + bucket + "/articles";
+    Random random = new Random(5);
+    List<PutRecordsRequestEntry> entries = new ArrayList<>();
+    List<Long> wordCounts = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      if (i % 50 == 49) {
+        entries.add(KinesisEmulator.entry("k" + i, "not json " + i));
+        continue;
+      }
+      StringBuilder content = new StringBuilder();
+      int words = 1 + random.nextInt(200);
+      for (int w = 0; w < words; w++) {
+        content.append("w").append(random.nextInt(1000)).append(w % 7 == 0 ? "\n" : " ");
+      }
+      wordCounts.add((long) WordCount.count(content.toString()));
+      entries.add(
+          KinesisEmulator.entry(
+              "k" + i,
+              "{\"article_id\":\"a"
+                  + i
+                  + "\",\"content\":\""
+                  + content.toString().replace("\n", "\\n")
+                  + "\"}"));
+    }
+    kinesis.putRecords(stream, entries);
+
+    Cli.Result ran =
+        run(
+            List.of(
+                "run",
+                "--stream",
+                stream,
+                "--dataset",
+                dataset,
+                "--stop-when-idle",
+                "1s",
+                "--progress-interval",
+                "200ms",
+                "--max-shard-rows",
+                "100"),
+            env);
+
+    assertThat(ran.code()).as("stderr: %s", ran.err()).isZero();
+    List<String> lines = ran.out().lines().toList();
+    assertThat(lines.get(0)).startsWith("run: stream " + stream + " (2 shards) -> " + dataset);
+    assertThat(lines).anyMatch(l -> l.startsWith("progress: ") && l.contains("records 300"));
+    assertThat(lines.get(lines.size() - 1)).startsWith("final: records 300 (rows 294, errors 6)");
+
+    Cli.Result stats = run(List.of("stats", "--dataset", dataset), env);
+    assertThat(stats.code()).as("stderr: %s", stats.err()).isZero();
+    JsonNode json = new ObjectMapper().readTree(stats.out());
+    DatasetState latest =
+        DatasetMaintenance.latest(S3ObjectStore.create(s3.client(), URI.create(dataset)));
+    FeatureStats expected = FeatureStats.ofValues(wordCounts.stream().mapToLong(l -> l).toArray());
+    assertThat(json.get("version").asLong()).isEqualTo(latest.version()).isPositive();
+    assertThat(json.get("shards").asInt()).isEqualTo(latest.shards().size()).isGreaterThan(1);
+    assertThat(json.get("rows").asLong()).isEqualTo(294);
+    assertThat(json.get("error_records").asLong()).isEqualTo(6);
+    JsonNode wc = json.get("features").get("word_count");
+    assertThat(wc.get("count").asLong()).isEqualTo(294);
+    assertThat(wc.get("mean").asDouble()).isCloseTo(expected.mean(), within(1e-9));
+    assertThat(wc.get("min").asLong()).isEqualTo(expected.min());
+    assertThat(wc.get("max").asLong()).isEqualTo(expected.max());
+    assertThat(wc.get("stddev").asDouble()).isCloseTo(expected.stddev(), within(1e-9));
+
+    // A stray upload no manifest lists: gc --dry-run names it, and only it, and deletes nothing.
+    String stray = "data/dt=2020-01-01/part-stray.arrow";
+    s3.client()
+        .putObject(b -> b.bucket(bucket).key("articles/" + stray), RequestBody.fromString("x"));
+    Cli.Result gc = run(List.of("gc", "--dataset", dataset, "--grace", "0s", "--dry-run"), env);
+    assertThat(gc.code()).as("stderr: %s", gc.err()).isZero();
+    assertThat(gc.out().lines().filter(l -> l.startsWith("would delete ")))
+        .containsExactly("would delete " + stray + " (1 bytes)");
+    assertThat(gc.out()).contains("gc: 1 unlisted object(s) older than 0s found (dry run)");
+    assertThat(
+            s3.client().headObject(b -> b.bucket(bucket).key("articles/" + stray)).contentLength())
+        .isEqualTo(1);
+  }
+
+  private static int closedPort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      return socket.getLocalPort();
+    }
+  }
+}
