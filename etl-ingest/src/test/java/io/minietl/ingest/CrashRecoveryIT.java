@@ -53,10 +53,12 @@ import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
  * exactly once, the manifest's statistics are those of its rows, and {@code gc} removes exactly the
  * uploads that crashed runs left unlisted.
  *
- * <p>Commits are made frequent (every 300 ms or 25 rows: the runner is mostly busy committing) so
- * kills land between an upload and its manifest commit. The seed is {@code -Dminietl.crash.seed}
- * (default {@value #DEFAULT_SEED}); the kill delays are reproducible, the moments they hit are not
- * (scheduling). Each child's output is in {@code target/crash-recovery-it/<stream>/}.
+ * <p>Commits are frequent (every 300 ms, or 25 rows, checked once per fetched page), and half of
+ * the kills, after their random delay, wait until a shard file is uploaded whose manifest version
+ * does not exist yet, so they land between an upload and its commit (a plain delay does about one
+ * time in ten). The seed is {@code -Dminietl.crash.seed} (default {@value #DEFAULT_SEED}); the kill
+ * delays are reproducible, the moments they hit are not (scheduling). Each child's output is in
+ * {@code target/crash-recovery-it/<stream>/}.
  */
 @LocalStack(kinesis = KinesisFlavor.KINESALITE)
 class CrashRecoveryIT {
