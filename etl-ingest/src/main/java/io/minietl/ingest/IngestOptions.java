@@ -176,7 +176,10 @@ public final class IngestOptions {
     return writerId;
   }
 
-  /** Where shard files are staged before upload. Default java.io.tmpdir. */
+  /**
+   * Where shard files are staged before upload, in a {@code minietl-staging-*} directory per run; a
+   * run deletes those of killed runners. Default java.io.tmpdir.
+   */
   public Path tempDir() {
     return tempDir;
   }

@@ -66,6 +66,7 @@ public final class IngestRunner {
   private volatile boolean stopRequested;
 
   private DatasetState state;
+  private StagingDirectory staging;
   private PendingCommit pending;
   private boolean discoveryRequested = true;
   private Instant lastDiscovery = Instant.MIN;
@@ -145,13 +146,18 @@ public final class IngestRunner {
     lastRecordAt = started;
     lastProgress = new Progress(started, 0, 0);
     state = log.load();
-    pending = new PendingCommit(options, started);
+    // Also deletes the staging files of runners that were killed (see StagingDirectory).
+    staging = StagingDirectory.open(options.tempDir());
     try {
+      pending = new PendingCommit(options, staging.path(), started);
       loop();
       commit(clock.instant());
     } finally {
       stopReaders();
-      pending.close();
+      if (pending != null) {
+        pending.close();
+      }
+      staging.close();
     }
     RunSummary summary =
         new RunSummary(
@@ -286,7 +292,7 @@ public final class IngestRunner {
     }
     commits++;
     pending.close();
-    pending = new PendingCommit(options, now);
+    pending = new PendingCommit(options, staging.path(), now);
     if (!sealed.endedShards().isEmpty()) {
       discoveryRequested = true; // children of the ended shards may start now
     }

@@ -30,6 +30,7 @@ import java.util.Set;
  */
 final class PendingCommit implements AutoCloseable {
   private final IngestOptions options;
+  private final Path stagingDir;
   private final Instant openedAt;
   private final Path shardFile;
   private final ShardWriter shardWriter;
@@ -42,13 +43,14 @@ final class PendingCommit implements AutoCloseable {
   private Instant minIngestion;
   private Instant maxIngestion;
 
-  PendingCommit(IngestOptions options, Instant now) {
+  /** Stages its files in {@code stagingDir} (the run's {@link StagingDirectory}). */
+  PendingCommit(IngestOptions options, Path stagingDir, Instant now) {
     this.options = options;
+    this.stagingDir = stagingDir;
     this.openedAt = now;
     this.wordCountIndex = options.features().indexOf("word_count");
     try {
-      Files.createDirectories(options.tempDir());
-      this.shardFile = Files.createTempFile(options.tempDir(), "minietl-shard-", ".arrow");
+      this.shardFile = Files.createTempFile(stagingDir, "minietl-shard-", ".arrow");
       OutputStream out = new BufferedOutputStream(Files.newOutputStream(shardFile), 1 << 16);
       this.shardWriter =
           ShardWriter.builder()
@@ -59,7 +61,7 @@ final class PendingCommit implements AutoCloseable {
               .build();
     } catch (IOException e) {
       throw new UncheckedIOException(
-          "Cannot create a staging file in " + options.tempDir() + ": " + e.getMessage(), e);
+          "Cannot create a staging file in " + stagingDir + ": " + e.getMessage(), e);
     }
   }
 
@@ -81,7 +83,7 @@ final class PendingCommit implements AutoCloseable {
   void addError(ErrorRecord error) {
     if (errorWriter == null) {
       try {
-        errorFile = Files.createTempFile(options.tempDir(), "minietl-errors-", ".jsonl.gz");
+        errorFile = Files.createTempFile(stagingDir, "minietl-errors-", ".jsonl.gz");
         errorWriter =
             ErrorRecordWriter.gzip(
                 new BufferedOutputStream(Files.newOutputStream(errorFile), 1 << 16));
