@@ -217,6 +217,10 @@ public final class IngestRunner {
             values);
         rowsWritten++;
         warnings += result.warnings().size();
+        if (pending.isFull()) {
+          // Mid-batch: the limits hold exactly; the rest of the batch goes to the next shard.
+          commit(now);
+        }
       } else {
         pending.addError(
             ErrorRecord.builder()

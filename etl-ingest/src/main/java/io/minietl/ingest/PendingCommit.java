@@ -135,10 +135,13 @@ final class PendingCommit implements AutoCloseable {
     if (isEmpty()) {
       return false;
     }
-    return shardWriter.estimatedBytes() >= options.targetShardBytes()
-        || shardWriter.rows() >= options.maxShardRows()
-        || !now.isBefore(openedAt.plus(options.maxShardAge()))
-        || hasEndedShards();
+    return isFull() || !now.isBefore(openedAt.plus(options.maxShardAge())) || hasEndedShards();
+  }
+
+  /** Whether the shard reached its size or row limit (checked after every row). */
+  boolean isFull() {
+    return shardWriter.rows() >= options.maxShardRows()
+        || shardWriter.estimatedBytes() >= options.targetShardBytes();
   }
 
   /** Finishes the files; what is left to do is upload them and commit a manifest. */

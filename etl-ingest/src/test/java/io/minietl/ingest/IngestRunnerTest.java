@@ -118,6 +118,8 @@ class IngestRunnerTest {
     assertThat(summary.recordsRead()).isEqualTo(2000);
     assertThat(summary.errorRecords()).isEqualTo(p.invalidReason.size());
     assertThat(summary.commits()).isGreaterThan(4); // rolled by maxShardRows
+    assertThat(Datasets.read(store).state().shards())
+        .allSatisfy(shard -> assertThat(shard.rows()).isLessThanOrEqualTo(250));
     assertThat(lines).anyMatch(l -> l.startsWith("final: records 2000"));
   }
 
