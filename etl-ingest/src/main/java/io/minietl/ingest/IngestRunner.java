@@ -236,7 +236,9 @@ public final class IngestRunner {
       }
     }
     if (!batch.records().isEmpty()) {
-      lastRecordAt = now;
+      // When the batch was processed, not when it was taken: a large batch can take longer to
+      // process than the idle wait, and the wait counts from the last record handled.
+      lastRecordAt = clock.instant();
     }
     Reader reader = readers.get(shardId);
     if (reader != null) {

@@ -46,6 +46,12 @@ enum CliOption {
       "MINIETL_BUFFER_SIZE",
       "64MiB",
       "Memory budget of fetched, unprocessed records; reading pauses when it is full."),
+  RECORDS_PER_CALL(
+      "--records-per-call",
+      "MINIETL_RECORDS_PER_CALL",
+      "10000",
+      "GetRecords Limit (1..10000). Smaller pages let processing overlap reading when one page"
+          + " would otherwise hold a whole shard (emulators without the 10 MB page cap)."),
   PROGRESS_INTERVAL(
       "--progress-interval", "MINIETL_PROGRESS_INTERVAL", "10s", "Time between progress lines."),
   STOP_WHEN_IDLE(

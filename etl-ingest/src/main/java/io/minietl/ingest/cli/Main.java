@@ -274,6 +274,11 @@ public final class Main {
     b.compression(compression(a));
     b.rowsPerBatch((int) Math.min(Integer.MAX_VALUE, a.positiveLong(CliOption.BATCH_ROWS)));
     b.bufferBytes(a.size(CliOption.BUFFER_SIZE));
+    long perCall = a.positiveLong(CliOption.RECORDS_PER_CALL);
+    if (perCall > 10_000) {
+      throw CliArguments.invalid(CliOption.RECORDS_PER_CALL, Long.toString(perCall), "1..10000");
+    }
+    b.recordsPerCall((int) perCall);
     b.progressInterval(a.duration(CliOption.PROGRESS_INTERVAL));
     if (a.string(CliOption.STOP_WHEN_IDLE) != null) {
       b.stopWhenIdle(a.duration(CliOption.STOP_WHEN_IDLE));
