@@ -3,7 +3,7 @@ package io.minietl.ingest;
 import io.minietl.bench.SampleArticles;
 import io.minietl.core.manifest.DatasetState;
 import io.minietl.ingest.aws.AwsClients;
-import io.minietl.ingest.store.S3ObjectStore;
+import io.minietl.s3.S3ObjectStore;
 import io.minietl.testing.KinesisEmulator;
 import io.minietl.testing.KinesisFlavor;
 import io.minietl.testing.KinesisStreams;

@@ -1,9 +1,10 @@
 package io.minietl.ingest;
 
 import io.minietl.core.manifest.DatasetState;
+import io.minietl.core.manifest.ManifestLog;
 import io.minietl.core.manifest.ManifestPaths;
-import io.minietl.ingest.store.ObjectInfo;
-import io.minietl.ingest.store.ObjectStore;
+import io.minietl.core.storage.ObjectInfo;
+import io.minietl.core.storage.ObjectStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,7 +21,7 @@ public final class DatasetMaintenance {
    * Reads the manifests only (a snapshot and fewer than a snapshot interval of deltas).
    */
   public static DatasetState latest(ObjectStore store) {
-    return new DatasetLog(store).load();
+    return new ManifestLog(store).load();
   }
 
   /**

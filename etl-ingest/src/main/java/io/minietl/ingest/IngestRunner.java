@@ -5,6 +5,7 @@ import io.minietl.core.feature.FeatureRegistry;
 import io.minietl.core.manifest.DatasetState;
 import io.minietl.core.manifest.ErrorFileEntry;
 import io.minietl.core.manifest.Manifest;
+import io.minietl.core.manifest.ManifestLog;
 import io.minietl.core.manifest.ManifestPaths;
 import io.minietl.core.manifest.ShardCheckpoint;
 import io.minietl.core.manifest.ShardEntry;
@@ -12,10 +13,10 @@ import io.minietl.core.record.ParseResult;
 import io.minietl.core.record.Provenance;
 import io.minietl.core.record.RecordParser;
 import io.minietl.core.stats.FeatureStats;
+import io.minietl.core.storage.ObjectStore;
 import io.minietl.ingest.source.ShardDescription;
 import io.minietl.ingest.source.StreamProxy;
 import io.minietl.ingest.source.StreamRecord;
-import io.minietl.ingest.store.ObjectStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -56,7 +57,7 @@ public final class IngestRunner {
   private final Consumer<String> progressOut;
   private final Clock clock;
   private final Sleeper sleeper;
-  private final DatasetLog log;
+  private final ManifestLog log;
   private final RecordParser parser;
   private final FeatureRegistry features;
   private final ShardCoordinator coordinator;
@@ -109,7 +110,7 @@ public final class IngestRunner {
     this.progressOut = progressOut;
     this.clock = clock;
     this.sleeper = sleeper;
-    this.log = new DatasetLog(store);
+    this.log = new ManifestLog(store);
     this.parser =
         RecordParser.builder()
             .maxRecordBytes(options.maxRecordBytes())
@@ -288,7 +289,7 @@ public final class IngestRunner {
       }
       sealed.positions().forEach(next::updateCheckpoint);
       Manifest manifest = next.build();
-      if (log.commit(manifest) == DatasetLog.Outcome.COMMITTED) {
+      if (log.commit(manifest) == ManifestLog.Outcome.COMMITTED) {
         state = state.apply(manifest);
         break;
       }

@@ -6,8 +6,9 @@ import io.minietl.core.format.ShardReader;
 import io.minietl.core.format.ShardRow;
 import io.minietl.core.manifest.DatasetState;
 import io.minietl.core.manifest.ErrorFileEntry;
+import io.minietl.core.manifest.ManifestLog;
 import io.minietl.core.manifest.ShardEntry;
-import io.minietl.ingest.store.ObjectStore;
+import io.minietl.core.storage.ObjectStore;
 import java.io.ByteArrayInputStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +20,7 @@ final class Datasets {
   record Contents(DatasetState state, List<ShardRow> rows, List<ErrorRecord> errors) {}
 
   static Contents read(ObjectStore store) {
-    DatasetState state = new DatasetLog(store).load();
+    DatasetState state = new ManifestLog(store).load();
     List<ShardRow> rows = new ArrayList<>();
     for (ShardEntry shard : state.shards()) {
       byte[] bytes = store.get(shard.path()).orElseThrow();

@@ -2,15 +2,15 @@ package io.minietl.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.minietl.core.storage.ObjectInfo;
+import io.minietl.core.storage.ObjectStore;
 import io.minietl.ingest.source.KinesisStreamProxy;
 import io.minietl.ingest.source.RecordBatch;
 import io.minietl.ingest.source.ShardDescription;
 import io.minietl.ingest.source.StartPosition;
 import io.minietl.ingest.source.StreamProxy;
 import io.minietl.ingest.source.ThrottledException;
-import io.minietl.ingest.store.ObjectInfo;
-import io.minietl.ingest.store.ObjectStore;
-import io.minietl.ingest.store.S3ObjectStore;
+import io.minietl.s3.S3ObjectStore;
 import io.minietl.testing.KinesisEmulator;
 import io.minietl.testing.LocalStack;
 import io.minietl.testing.S3Emulator;

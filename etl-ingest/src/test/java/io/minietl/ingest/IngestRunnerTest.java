@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.minietl.core.feature.WordCount;
 import io.minietl.core.format.ShardRow;
 import io.minietl.core.stats.FeatureStats;
+import io.minietl.core.storage.InMemoryObjectStore;
 import io.minietl.ingest.source.StreamRecord;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

@@ -8,7 +8,7 @@ import io.minietl.core.feature.WordCount;
 import io.minietl.core.format.ShardRow;
 import io.minietl.core.manifest.DatasetState;
 import io.minietl.core.stats.FeatureStats;
-import io.minietl.ingest.store.ObjectStore;
+import io.minietl.core.storage.ObjectStore;
 import io.minietl.testing.KinesisStreams;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

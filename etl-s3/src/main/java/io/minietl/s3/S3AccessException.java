@@ -1,4 +1,4 @@
-package io.minietl.ingest.store;
+package io.minietl.s3;
 
 /**
  * The dataset's bucket cannot be used: it does not exist, access is denied, or S3 cannot be

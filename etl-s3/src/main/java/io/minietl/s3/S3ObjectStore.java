@@ -1,5 +1,7 @@
-package io.minietl.ingest.store;
+package io.minietl.s3;
 
+import io.minietl.core.storage.ObjectInfo;
+import io.minietl.core.storage.ObjectStore;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;

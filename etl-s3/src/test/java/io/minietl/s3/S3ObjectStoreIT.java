@@ -1,9 +1,10 @@
-package io.minietl.ingest.store;
+package io.minietl.s3;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.minietl.ingest.store.ObjectStore.PutResult;
+import io.minietl.core.storage.ObjectInfo;
+import io.minietl.core.storage.ObjectStore.PutResult;
 import io.minietl.testing.LocalStack;
 import io.minietl.testing.S3Emulator;
 import java.net.URI;

@@ -1,9 +1,9 @@
-package io.minietl.ingest.store;
+package io.minietl.s3;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.minietl.ingest.store.ObjectStore.PutResult;
+import io.minietl.core.storage.ObjectStore.PutResult;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;

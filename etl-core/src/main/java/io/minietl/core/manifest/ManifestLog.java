@@ -1,11 +1,7 @@
-package io.minietl.ingest;
+package io.minietl.core.manifest;
 
-import io.minietl.core.manifest.DatasetState;
-import io.minietl.core.manifest.Manifest;
-import io.minietl.core.manifest.ManifestParser;
-import io.minietl.core.manifest.ManifestPaths;
-import io.minietl.ingest.store.ObjectInfo;
-import io.minietl.ingest.store.ObjectStore;
+import io.minietl.core.storage.ObjectInfo;
+import io.minietl.core.storage.ObjectStore;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -21,23 +17,26 @@ import java.util.OptionalLong;
  * object names the latest full snapshot, one LIST after it finds the newest version, and the replay
  * reads the snapshot plus at most a snapshot interval of deltas. The hint can only be stale, never
  * wrong: versions are listed from it, not trusted from it.
+ *
+ * <p>The commit contract is {@link DatasetState}'s. Thread-safe: it keeps no state beyond the
+ * store.
  */
-final class DatasetLog {
+public final class ManifestLog {
   /** Names the latest snapshot version; sorts before every {@code v…} key of the manifest dir. */
-  static final String SNAPSHOT_HINT_KEY = ManifestPaths.MANIFEST_DIR + "_last-snapshot";
+  public static final String SNAPSHOT_HINT_KEY = ManifestPaths.MANIFEST_DIR + "_last-snapshot";
 
   private final ObjectStore store;
 
-  DatasetLog(ObjectStore store) {
+  public ManifestLog(ObjectStore store) {
     this.store = store;
   }
 
-  String location() {
+  public String location() {
     return store.location();
   }
 
   /** The dataset at its latest committed version (empty if nothing was ever committed). */
-  DatasetState load() {
+  public DatasetState load() {
     long hint = readHint();
     String startAfter = hint > 1 ? ManifestPaths.manifestKey(hint - 1) : null;
     long latest = 0;
@@ -51,18 +50,27 @@ final class DatasetLog {
       return DatasetState.empty();
     }
     String headKey = ManifestPaths.manifestKey(latest);
-    Manifest head = read(latest).orElseThrow(() -> missing(headKey));
-    List<Manifest> chain = new ArrayList<>();
-    for (long v = head.snapshotVersion(); v < latest; v++) {
-      long version = v;
-      chain.add(read(version).orElseThrow(() -> missing(ManifestPaths.manifestKey(version))));
-    }
-    chain.add(head);
-    return DatasetState.replay(chain.get(0), chain.subList(1, chain.size()));
+    return replayTo(read(latest).orElseThrow(() -> missing(headKey)));
+  }
+
+  /**
+   * The dataset at {@code version} (a pinned version, for reproducible reads).
+   *
+   * @throws IllegalArgumentException if that version does not exist
+   */
+  public DatasetState load(long version) {
+    String key = ManifestPaths.manifestKey(version);
+    Manifest head =
+        read(version)
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "Invalid version " + version + ": " + store.location() + " has no " + key));
+    return replayTo(head);
   }
 
   /** {@code state} moved forward over every version committed after it. */
-  DatasetState refresh(DatasetState state) {
+  public DatasetState refresh(DatasetState state) {
     DatasetState current = state;
     while (true) {
       Optional<Manifest> next = read(current.version() + 1);
@@ -74,7 +82,7 @@ final class DatasetLog {
   }
 
   /** The outcome of {@link #commit}. */
-  enum Outcome {
+  public enum Outcome {
     /** The manifest is version {@code state.version() + 1} of the dataset. */
     COMMITTED,
     /** Another writer created that version first; nothing of ours is visible. */
@@ -86,7 +94,7 @@ final class DatasetLog {
    * the store cannot tell whether the create happened, reads the version back and compares bytes:
    * our own bytes mean we won.
    */
-  Outcome commit(Manifest next) {
+  public Outcome commit(Manifest next) {
     String key = ManifestPaths.manifestKey(next.version());
     byte[] bytes = ManifestParser.toJsonBytes(next);
     while (true) {
@@ -112,8 +120,19 @@ final class DatasetLog {
     }
   }
 
-  Optional<Manifest> read(long version) {
+  public Optional<Manifest> read(long version) {
     return store.get(ManifestPaths.manifestKey(version)).map(ManifestParser::fromJson);
+  }
+
+  /** The state at {@code head}: its snapshot and the deltas up to it. */
+  private DatasetState replayTo(Manifest head) {
+    List<Manifest> chain = new ArrayList<>();
+    for (long v = head.snapshotVersion(); v < head.version(); v++) {
+      long version = v;
+      chain.add(read(version).orElseThrow(() -> missing(ManifestPaths.manifestKey(version))));
+    }
+    chain.add(head);
+    return DatasetState.replay(chain.get(0), chain.subList(1, chain.size()));
   }
 
   private long readHint() {

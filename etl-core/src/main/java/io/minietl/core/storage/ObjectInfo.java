@@ -1,4 +1,4 @@
-package io.minietl.ingest.store;
+package io.minietl.core.storage;
 
 import java.time.Instant;
 

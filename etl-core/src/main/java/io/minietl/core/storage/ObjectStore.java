@@ -1,14 +1,15 @@
-package io.minietl.ingest.store;
+package io.minietl.core.storage;
 
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * The narrow view of the dataset's storage the runner needs. Keys are relative to the dataset root
- * ({@code s3://bucket/prefix/}), e.g. {@code _manifest/v00000000000000000001.json}. The real
- * implementation is S3; tests use an in-memory fake that injects failures. Implementations are
- * thread-safe.
+ * The narrow view of a dataset's storage that its writers (the ingest runner, a Flink committer)
+ * and readers need. Keys are relative to the dataset root ({@code s3://bucket/prefix/}), e.g.
+ * {@code _manifest/v00000000000000000001.json}. The real implementation is {@code
+ * io.minietl.s3.S3ObjectStore} (module etl-s3); tests use {@code InMemoryObjectStore} (etl-core's
+ * test jar), which injects failures. Implementations are thread-safe.
  *
  * <p>Transient failures (5xx, timeouts) are retried inside the implementation; what escapes is an
  * unchecked exception. {@link #putIfAbsent} is the only conditional operation and the basis of the

@@ -1,7 +1,5 @@
-package io.minietl.ingest;
+package io.minietl.core.storage;
 
-import io.minietl.ingest.store.ObjectInfo;
-import io.minietl.ingest.store.ObjectStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -20,7 +18,7 @@ import java.util.function.Predicate;
  * failures, conditional creates whose outcome is lost (applied or not), and a "crash" after a
  * number of operations. Thread-safe.
  */
-final class InMemoryObjectStore implements ObjectStore {
+public final class InMemoryObjectStore implements ObjectStore {
   private record Obj(byte[] bytes, Instant lastModified) {}
 
   private final ConcurrentSkipListMap<String, Obj> objects = new ConcurrentSkipListMap<>();
@@ -30,10 +28,10 @@ final class InMemoryObjectStore implements ObjectStore {
   private volatile int unknownEveryNthConditionalPut;
   private volatile int crashAfterOperations = -1;
   private final AtomicInteger operations = new AtomicInteger();
-  final AtomicInteger injectedFailures = new AtomicInteger();
+  public final AtomicInteger injectedFailures = new AtomicInteger();
 
   /** Every n-th plain put throws a transient failure without writing (0: never). */
-  InMemoryObjectStore failEveryNthPut(int n) {
+  public InMemoryObjectStore failEveryNthPut(int n) {
     this.failEveryNthPut = n;
     return this;
   }
@@ -42,20 +40,20 @@ final class InMemoryObjectStore implements ObjectStore {
    * Every n-th conditional create answers UNKNOWN; odd occurrences applied the write, even ones did
    * not (0: never).
    */
-  InMemoryObjectStore unknownEveryNthConditionalPut(int n) {
+  public InMemoryObjectStore unknownEveryNthConditionalPut(int n) {
     this.unknownEveryNthConditionalPut = n;
     return this;
   }
 
   /** After {@code n} more operations every call throws, as if the process died. */
-  InMemoryObjectStore crashAfter(int n) {
+  public InMemoryObjectStore crashAfter(int n) {
     operations.set(0);
     this.crashAfterOperations = n;
     return this;
   }
 
   /** Lifts a {@link #crashAfter}. */
-  InMemoryObjectStore recover() {
+  public InMemoryObjectStore recover() {
     this.crashAfterOperations = -1;
     return this;
   }
@@ -70,7 +68,7 @@ final class InMemoryObjectStore implements ObjectStore {
    * Thrown by every call after {@link #crashAfter}. An {@link Error}, so that no retry loop of the
    * runner catches it: it stands for the process dying at that point.
    */
-  static final class SimulatedCrash extends Error {
+  public static final class SimulatedCrash extends Error {
     SimulatedCrash() {
       super("simulated crash");
     }
@@ -148,11 +146,11 @@ final class InMemoryObjectStore implements ObjectStore {
   }
 
   /** Keys matching {@code filter}, for assertions. */
-  List<String> keys(Predicate<String> filter) {
+  public List<String> keys(Predicate<String> filter) {
     return objects.keySet().stream().filter(filter).toList();
   }
 
-  byte[] bytes(String key) {
+  public byte[] bytes(String key) {
     return objects.get(key).bytes();
   }
 }

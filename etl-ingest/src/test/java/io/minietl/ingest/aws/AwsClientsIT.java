@@ -3,7 +3,7 @@ package io.minietl.ingest.aws;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.minietl.ingest.source.KinesisStreamProxy;
-import io.minietl.ingest.store.S3ObjectStore;
+import io.minietl.s3.S3ObjectStore;
 import io.minietl.testing.Emulators;
 import io.minietl.testing.KinesisFlavor;
 import io.minietl.testing.LocalStack;

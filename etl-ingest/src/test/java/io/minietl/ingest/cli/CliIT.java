@@ -9,7 +9,7 @@ import io.minietl.core.feature.WordCount;
 import io.minietl.core.manifest.DatasetState;
 import io.minietl.core.stats.FeatureStats;
 import io.minietl.ingest.DatasetMaintenance;
-import io.minietl.ingest.store.S3ObjectStore;
+import io.minietl.s3.S3ObjectStore;
 import io.minietl.testing.Emulators;
 import io.minietl.testing.KinesisEmulator;
 import io.minietl.testing.KinesisFlavor;
