@@ -141,6 +141,10 @@ public final class Main {
             .addShutdownHook(
                 new Thread(
                     () -> {
+                      if (done.getCount() == 0) {
+                        return; // run() ended first: main's System.exit carries the exit code
+                      }
+                      // SIGTERM/Ctrl-C while running: commit, then exit 0 rather than 143/130.
                       shutdownInProgress = true;
                       runner.stop();
                       try {
