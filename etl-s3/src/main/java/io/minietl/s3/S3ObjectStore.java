@@ -251,6 +251,34 @@ public final class S3ObjectStore implements ObjectStore {
     }
   }
 
+  /** One GET with an HTTP {@code Range} header; 416 (offset past the end) gives no bytes. */
+  @Override
+  public Optional<byte[]> getRange(String key, long offset, int length) {
+    if (offset < 0 || length < 0) {
+      throw new IllegalArgumentException(
+          "Invalid range: offset " + offset + ", length " + length + " (both must be >= 0)");
+    }
+    if (length == 0) {
+      return get(key).map(b -> new byte[0]);
+    }
+    String k = objectKey(key);
+    String range = "bytes=" + offset + "-" + (offset + length - 1);
+    try {
+      return Optional.of(
+          client.getObjectAsBytes(b -> b.bucket(bucket).key(k).range(range)).asByteArrayUnsafe());
+    } catch (NoSuchKeyException e) {
+      return Optional.empty();
+    } catch (S3Exception e) {
+      if (e.statusCode() == 416) {
+        return Optional.of(new byte[0]);
+      }
+      if (e.statusCode() == 404 && !isNoSuchBucket(e)) {
+        return Optional.empty();
+      }
+      throw translate(e);
+    }
+  }
+
   @Override
   public List<ObjectInfo> list(String keyPrefix, String startAfter) {
     Objects.requireNonNull(keyPrefix, "prefix");

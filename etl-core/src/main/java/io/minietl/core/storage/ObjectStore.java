@@ -39,6 +39,28 @@ public interface ObjectStore {
   Optional<byte[]> get(String key);
 
   /**
+   * {@code length} bytes of the object at {@code key} starting at {@code offset} (fewer if the
+   * object ends first; none if {@code offset} is at or past its end), or empty if there is no
+   * object. The default reads the whole object and copies the range; stores that can read a range
+   * directly (S3: a {@code Range} header) override it.
+   *
+   * @throws IllegalArgumentException if {@code offset} or {@code length} is negative
+   */
+  default Optional<byte[]> getRange(String key, long offset, int length) {
+    if (offset < 0 || length < 0) {
+      throw new IllegalArgumentException(
+          "Invalid range: offset " + offset + ", length " + length + " (both must be >= 0)");
+    }
+    return get(key)
+        .map(
+            all -> {
+              int from = (int) Math.min(offset, all.length);
+              int to = (int) Math.min((long) from + length, all.length);
+              return java.util.Arrays.copyOfRange(all, from, to);
+            });
+  }
+
+  /**
    * The objects whose keys start with {@code prefix} and sort after {@code startAfter} (may be
    * null), in key order.
    */
