@@ -129,7 +129,7 @@ public final class ArticleGenerator {
     }
   }
 
-  /** The article as JSON; {@code defect} MISSING_FIELD drops the content, WRONG_TYPE the date. */
+  /** The article as JSON; {@code defect} MISSING_FIELD drops the content, WRONG_TYPE splits it. */
   private byte[] json(String id, Kind defect) {
     String title = title();
     String author = faker.name().fullName();
@@ -144,13 +144,14 @@ public final class ArticleGenerator {
       g.writeStringField("article_id", id);
       g.writeStringField("title", title);
       g.writeStringField("author", author);
+      g.writeStringField("publish_date", published.format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
       if (defect == Kind.WRONG_TYPE) {
-        g.writeNumberField("publish_date", published.toEpochSecond());
-      } else {
-        g.writeStringField(
-            "publish_date", published.format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
-      }
-      if (content != null) {
+        g.writeArrayFieldStart("content"); // paragraphs as an array: content must be a string
+        for (String paragraph : content.split("\n\n")) {
+          g.writeString(paragraph);
+        }
+        g.writeEndArray();
+      } else if (content != null) {
         g.writeStringField("content", content);
       }
       g.writeEndObject();
