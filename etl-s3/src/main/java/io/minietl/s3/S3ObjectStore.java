@@ -134,14 +134,18 @@ public final class S3ObjectStore implements ObjectStore {
   }
 
   /**
-   * Checks that the bucket exists and these credentials may use it (HeadBucket), for a clear
-   * message before anything runs.
+   * Checks that the bucket exists and these credentials may use it (a one-key LIST under the
+   * prefix), for a clear message before anything runs.
    *
    * @throws S3AccessException "Cannot access bucket X: does not exist / access denied / ..."
    */
   public void checkAccess() {
     try {
-      client.headBucket(b -> b.bucket(bucket));
+      // A one-key LIST under the dataset prefix rather than HeadBucket: HeadBucket needs
+      // s3:ListBucket on the whole bucket, this works with a policy limited to the prefix
+      // (docs/iam-policy.json), and it is the permission the runner needs anyway.
+      String root = prefix.isEmpty() ? "" : prefix + "/";
+      client.listObjectsV2(b -> b.bucket(bucket).prefix(root).maxKeys(1));
     } catch (S3Exception e) {
       String reason =
           switch (e.statusCode()) {
