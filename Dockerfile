@@ -11,6 +11,7 @@ COPY etl-core/pom.xml etl-core/
 COPY etl-s3/pom.xml etl-s3/
 COPY etl-ingest/pom.xml etl-ingest/
 COPY test-support/pom.xml test-support/
+COPY training-reader/pom.xml training-reader/
 COPY examples/pom.xml examples/
 COPY benchmarks/pom.xml benchmarks/
 COPY build build

@@ -12,6 +12,8 @@ import java.util.Map;
  * <ul>
  *   <li>{@code produce}: fake articles (or a JSON-lines file) into a Kinesis stream; see {@link
  *       ProducerOption} for every option and its environment variable.
+ *   <li>{@code train}: a trainer loop over the dataset with training-reader; see {@link
+ *       TrainCommand}.
  *   <li>{@code local-stack}: kinesalite and s3proxy on loopback for {@code ./demo}.
  * </ul>
  *
@@ -46,9 +48,11 @@ public final class Main {
           return 0;
         case "local-stack":
           return LocalStackCommand.parse(rest).run(out);
+        case "train":
+          return TrainCommand.parse(rest, env).run(env, out);
         default:
           err.println(
-              "examples: unknown command '" + args.get(0) + "': use produce or local-stack");
+              "examples: unknown command '" + args.get(0) + "': use produce, train or local-stack");
           return 2;
       }
     } catch (ProduceCommand.UsageError e) {
@@ -67,6 +71,10 @@ public final class Main {
   static String usage() {
     StringBuilder s = new StringBuilder();
     s.append("Usage: java -jar examples.jar COMMAND [options]\n\n");
+    s.append(
+        "  train --dataset s3://bucket/prefix [--epochs 2] [--world-size 2] [--batch-size 32]"
+            + " [--seed 42]\n      a trainer loop with training-reader: epochs x ranks, resume halfway,"
+            + " batches/s\n");
     s.append("  produce [options]   put sample articles into a Kinesis stream\n");
     for (ProducerOption o : ProducerOption.values()) {
       s.append(
