@@ -92,7 +92,7 @@ command="benchmarks/run-e2e-benchmark.sh"
 [[ $xmx != 1g ]] && command+=" --xmx $xmx"
 [[ $smoke == 0 && $repeats != 3 ]] && command+=" --repeats $repeats"
 [[ $ladder != 64m,96m,128m,192m,256m,384m,512m ]] && command+=" --ladder '$ladder'"
-machine="Machine: $(nproc) cores ($cpu), $(java -version 2>&1 | head -1 | tr -d '"'), load average $load (1/5/15 min) before the run."
+machine="Machine: $(nproc) cores ($cpu), $(java -version 2>&1 | sed -n 1p | tr -d '"'), load average $load (1/5/15 min) before the run."
 if awk -v l="${load%% *}" 'BEGIN { exit !(l > 1.0) }'; then
   machine+=" **The machine was shared with other work (load > 1): figures are indicative.**"
 fi
