@@ -78,6 +78,10 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  *       shown beside it.
  * </ul>
  *
+ * <p>Options for experiments, not for published figures: {@code --fetch-threads N} (the reader's
+ * fetch threads, default 4), {@code --modes "raw;cache, sequential"} (only these modes, no table;
+ * e.g. under a profiler). The full list: {@link #parse}.
+ *
  * <p>MB/s counts the uncompressed UTF-8 bytes of the {@code content} column (what a trainer
  * tokenizes), MB = 10<sup>6</sup> bytes; file MB/s counts the shard file bytes (compressed, all
  * columns, as stored).
@@ -208,12 +212,14 @@ public final class ReaderBenchmark {
           runs.get(mode).add(r);
           System.out.printf(
               Locale.ROOT,
-              "round %d %-22s %6.2f s (first batch %5.3f s, CPU %5.2f s, consumer thread %5.2f s) %,10.0f rows/s %8.1f MB/s (GETs %d, cache hits"
+              "round %d %-22s %6.2f s (first batch %s s, CPU %5.2f s, consumer thread %5.2f s) %,10.0f rows/s %8.1f MB/s (GETs %d, cache hits"
                   + " %d)%n",
               i,
               mode,
               r.seconds(),
-              r.firstBatchSeconds(),
+              Double.isNaN(r.firstBatchSeconds())
+                  ? "–"
+                  : String.format(Locale.ROOT, "%.3f", r.firstBatchSeconds()),
               r.cpuSeconds(),
               r.consumerCpuSeconds(),
               r.sink().rows / r.seconds(),
