@@ -133,7 +133,7 @@ public final class BatchIterator implements Iterator<Batch>, AutoCloseable {
       int u = EpochPlan.unit(rows[i]);
       Units.Loaded l = await(u);
       if (root == null) {
-        root = dataset.newBatchRoot(segment.schema(), b);
+        root = dataset.newBatchRoot(segment.schema(), b, l.root());
       }
       padding[j] = plan.isPadding(i) || l.root() == null;
       List<FieldVector> out = root.getFieldVectors();

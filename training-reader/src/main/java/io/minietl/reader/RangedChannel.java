@@ -7,8 +7,9 @@ import java.nio.channels.NonWritableChannelException;
 import java.nio.channels.SeekableByteChannel;
 
 /**
- * A read-only channel over one object, reading by ranged GETs with a read-ahead buffer (so the
- * footer, or a record batch's metadata and body, take one or two requests).
+ * A read-only channel over one object, reading by ranged GETs with a read-ahead buffer of {@link
+ * #READ_AHEAD} bytes (so the trailing magic and the footer take one request, a record batch's
+ * metadata one, its body one or two).
  */
 final class RangedChannel implements SeekableByteChannel {
   static final int READ_AHEAD = 64 * 1024;
@@ -39,14 +40,17 @@ final class RangedChannel implements SeekableByteChannel {
     }
     int want = (int) Math.min(dst.remaining(), size - position);
     if (position < bufferStart || position + want > bufferStart + buffer.length) {
-      int len = (int) Math.min(Math.max(want, READ_AHEAD), size - position);
+      long end = Math.min(size, position + Math.max(want, READ_AHEAD));
+      // Near the end, read the whole tail: the footer's length and magic come first, and the footer
+      // just before them then needs no second request.
+      long start = Math.min(position, Math.max(0, end - READ_AHEAD));
       requests++;
       buffer =
           store
-              .getRange(key, position, len)
+              .getRange(key, start, (int) (end - start))
               .orElseThrow(() -> new IOException("Object " + key + " is missing"));
-      bufferStart = position;
-      if (buffer.length < want) {
+      bufferStart = start;
+      if (buffer.length < position - start + want) {
         throw new IOException(
             "Object " + key + " is shorter than the manifest says (" + size + " bytes)");
       }

@@ -23,6 +23,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.BaseVariableWidthVector;
+import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
@@ -320,9 +322,28 @@ public final class TrainingDataset implements AutoCloseable {
     }
   }
 
-  VectorSchemaRoot newBatchRoot(Schema schema, int rows) {
+  /**
+   * An empty batch of {@code rows} rows. Variable-width vectors get room for {@code rows} values of
+   * the average size in {@code like} (a loaded unit with the same columns, or null), so copying the
+   * rows in does not grow their data buffers by doubling (~10 reallocations and copies for a batch
+   * of 32 articles of 5 KB, from Arrow's 8-bytes-per-value default).
+   */
+  VectorSchemaRoot newBatchRoot(Schema schema, int rows, VectorSchemaRoot like) {
     VectorSchemaRoot root = VectorSchemaRoot.create(schema, allocator);
-    root.getFieldVectors().forEach(v -> v.setInitialCapacity(rows));
+    List<FieldVector> out = root.getFieldVectors();
+    for (int c = 0; c < out.size(); c++) {
+      FieldVector v = out.get(c);
+      if (like != null
+          && v instanceof BaseVariableWidthVector w
+          && like.getFieldVectors().get(c) instanceof BaseVariableWidthVector src
+          && src.getValueCount() > 0) {
+        int n = src.getValueCount();
+        double perValue = (double) (src.getEndOffset(n - 1) - src.getStartOffset(0)) / n;
+        w.setInitialCapacity(rows, Math.max(1.0, perValue * 1.25));
+      } else {
+        v.setInitialCapacity(rows);
+      }
+    }
     root.allocateNew();
     return root;
   }
