@@ -13,14 +13,16 @@ import java.util.function.BooleanSupplier;
 
 /**
  * A child process with its output in a log file, stopped with its whole process tree on {@link
- * #close()} or, failing that, by a JVM shutdown hook. Its stdin stays an open pipe: the Node
- * preload script exits when it closes, so the child also dies when this JVM is killed.
+ * #close()} or, failing that, by a JVM shutdown hook. (When this JVM is killed, the Node preload
+ * script sees its parent gone and exits.) An exit before {@link #close()} is reported on standard
+ * error with the end of the log.
  */
 final class ChildProcess implements AutoCloseable {
   private final String name;
   private final Process process;
   private final Path log;
   private final Thread shutdownHook;
+  private volatile boolean stopping;
 
   private ChildProcess(String name, Process process, Path log) {
     this.name = name;
@@ -28,6 +30,19 @@ final class ChildProcess implements AutoCloseable {
     this.log = log;
     this.shutdownHook = new Thread(this::destroyTree, "stop-" + name);
     Runtime.getRuntime().addShutdownHook(shutdownHook);
+    process.onExit().thenRun(this::reportUnexpectedExit);
+  }
+
+  /**
+   * A child that exits by itself leaves the tests after it with "connection refused" and nothing
+   * else: say here, where the test output shows it, how it ended.
+   */
+  private void reportUnexpectedExit() {
+    if (!stopping) {
+      System.err.printf(
+          "%s (pid %d) exited unexpectedly with code %d; the end of its log %s:%n%s%n",
+          name, process.pid(), process.exitValue(), log, logTail());
+    }
   }
 
   static ChildProcess start(
@@ -114,9 +129,9 @@ final class ChildProcess implements AutoCloseable {
   }
 
   private void destroyTree() {
+    stopping = true;
     List<ProcessHandle> descendants = process.descendants().toList();
     try {
-      // Closing stdin asks the preload script to exit; SIGTERM in case it is not loaded.
       process.getOutputStream().close();
     } catch (IOException e) {
       // Already closed.

@@ -28,10 +28,23 @@ public final class Emulators {
     return kinesis(defaultFlavor);
   }
 
-  /** The Kinesis emulator of the given flavor, started if it is the first use. */
+  /**
+   * The Kinesis emulator of the given flavor, started if it is the first use, or started again if
+   * the previous one died (its exit was reported on standard error): one crash fails the test that
+   * saw it, not every test after it.
+   */
   public KinesisEmulator kinesis(KinesisFlavor flavor) {
-    return store.getOrComputeIfAbsent(
-        "kinesis-" + flavor, key -> KinesisEmulator.start(flavor), KinesisEmulator.class);
+    String key = "kinesis-" + flavor;
+    synchronized (Emulators.class) {
+      KinesisEmulator running = store.get(key, KinesisEmulator.class);
+      if (running != null && !running.isAlive()) {
+        System.err.println(
+            "Restarting " + flavor + ": the previous one exited; see " + running.log());
+        store.remove(key, KinesisEmulator.class).close();
+      }
+      return store.getOrComputeIfAbsent(
+          key, k -> KinesisEmulator.start(flavor), KinesisEmulator.class);
+    }
   }
 
   /** The S3 emulator (in-memory s3proxy), started if it is the first use. */

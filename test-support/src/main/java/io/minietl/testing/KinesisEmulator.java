@@ -40,7 +40,9 @@ import software.amazon.awssdk.services.kinesis.model.StreamDescriptionSummary;
  * root is {@code -Dminietl.root}, which the parent POM sets for surefire and failsafe, or the
  * nearest directory above the working directory holding {@code package.json}). It is started with
  * {@code node -r loopback-preload.js}, which keeps it on 127.0.0.1 and makes it exit when this JVM
- * dies. Its output goes to {@link #log()} (under {@code target/emulator-logs}).
+ * dies. Its output goes to {@link #log()} (under {@code target/emulator-logs}); if it exits before
+ * {@link #close()}, the exit code and the end of the log are printed to standard error, so that a
+ * CI log shows why the tests after it cannot connect.
  *
  * <p><b>CBOR.</b> kinesalite mishandles the SDK's CBOR encoding, and SDK v2 has no per-client
  * switch: the setting is the system property {@code aws.cborEnabled} (or the environment variable
@@ -115,6 +117,11 @@ public final class KinesisEmulator implements AutoCloseable {
   /** From starting the process to the first answered request. */
   public Duration startupTime() {
     return startupTime;
+  }
+
+  /** Whether the Node process is still running. */
+  public boolean isAlive() {
+    return process.isAlive();
   }
 
   /** The PID of the Node process. */
@@ -320,7 +327,7 @@ public final class KinesisEmulator implements AutoCloseable {
         command.add("-r");
         command.add(preload.toString());
         Map<String, String> env = new HashMap<>();
-        env.put("MINIETL_EXIT_WITH_PARENT", "1");
+        env.put("MINIETL_PARENT_PID", Long.toString(ProcessHandle.current().pid()));
         env.put("MINIETL_LISTEN_HOST", LocalPorts.LOOPBACK);
         Path script;
         if (flavor == KinesisFlavor.KINESALITE) {
@@ -421,7 +428,7 @@ public final class KinesisEmulator implements AutoCloseable {
   private static volatile Path preload;
 
   /** The preload script, copied once per JVM from the classpath to a temp file. */
-  private static synchronized Path preloadScript() {
+  static synchronized Path preloadScript() {
     if (preload == null) {
       try (InputStream in = KinesisEmulator.class.getResourceAsStream("loopback-preload.js")) {
         if (in == null) {

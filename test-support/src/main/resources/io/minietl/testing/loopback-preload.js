@@ -4,9 +4,12 @@
 //    kinesis-local has a bind-address option (kinesis-local hard-codes 0.0.0.0), so
 //    net.Server.prototype.listen (which http, https, tls and http2 servers inherit) is wrapped
 //    to force the host to MINIETL_LISTEN_HOST (127.0.0.1 by default).
-// 2. With MINIETL_EXIT_WITH_PARENT=1, exits when stdin reaches end of file: the JVM that
-//    started the emulator holds the other end of the pipe, so the emulator dies with it even
-//    when the JVM is killed with SIGKILL and no shutdown hook runs.
+// 2. With MINIETL_PARENT_PID=<pid>, exits when its parent is no longer that process: the JVM
+//    that started the emulator died (even by SIGKILL, when no shutdown hook runs) and the
+//    emulator was re-parented. Polling the parent pid depends on nothing the JVM might close by
+//    accident (an earlier version exited at end of file on stdin).
+// 3. Says in its output (the log file) why it exits, so that a test that finds the emulator
+//    gone can tell a crash from a stop.
 'use strict';
 const net = require('net');
 
@@ -36,10 +39,24 @@ net.Server.prototype.listen = function (...args) {
   return originalListen.apply(this, args);
 };
 
-if (process.env.MINIETL_EXIT_WITH_PARENT === '1') {
-  const exit = () => process.exit(0);
-  process.stdin.on('end', exit);
-  process.stdin.on('close', exit);
-  process.stdin.on('error', exit);
-  process.stdin.resume();
+const parentPid = Number(process.env.MINIETL_PARENT_PID || 0);
+if (parentPid > 0) {
+  const watch = setInterval(() => {
+    if (process.ppid !== parentPid) {
+      process.stderr.write(`minietl-preload: parent ${parentPid} is gone; exiting\n`);
+      process.exit(0);
+    }
+  }, 500);
+  watch.unref();
 }
+
+for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP']) {
+  process.on(signal, () => {
+    process.stderr.write(`minietl-preload: ${signal} received; exiting\n`);
+    process.exit(0);
+  });
+}
+
+process.on('exit', (code) => {
+  process.stderr.write(`minietl-preload: exit code ${code}\n`);
+});

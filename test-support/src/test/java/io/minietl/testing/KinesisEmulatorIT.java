@@ -1,8 +1,11 @@
 package io.minietl.testing;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -165,6 +168,46 @@ class KinesisEmulatorIT {
     assertThat(kinesis.flavor()).isEqualTo(KinesisFlavor.KINESALITE);
     assertThat(client).isSameAs(kinesis.client());
     assertThat(client.listStreams().streamNames()).isNotNull();
+  }
+
+  @Test
+  void anEmulatorThatDiedIsStartedAgainOnNextUse(Emulators emulators) throws Exception {
+    KinesisEmulator first = emulators.kinesis(KinesisFlavor.KINESALITE);
+    ProcessHandle node = ProcessHandle.of(first.pid()).orElseThrow();
+
+    node.destroyForcibly();
+    node.onExit().get(10, TimeUnit.SECONDS);
+    KinesisEmulator second = emulators.kinesis(KinesisFlavor.KINESALITE);
+
+    assertThat(first.isAlive()).isFalse();
+    assertThat(second).isNotSameAs(first);
+    assertThat(second.isAlive()).isTrue();
+    assertThat(second.client().listStreams().streamNames()).isNotNull();
+  }
+
+  @Test
+  void theNodePreloadExitsWhenItsParentIsKilled() throws Exception {
+    // bash stands in for the JVM: it starts Node with the preload, prints Node's pid and waits.
+    String script =
+        "MINIETL_PARENT_PID=$$ node -r '"
+            + KinesisEmulator.preloadScript()
+            + "' -e 'setInterval(() => {}, 1000)' & echo $!; wait";
+    Process parent = new ProcessBuilder("bash", "-c", script).redirectErrorStream(true).start();
+    long nodePid;
+    try (BufferedReader out =
+        new BufferedReader(new InputStreamReader(parent.getInputStream(), UTF_8))) {
+      nodePid = Long.parseLong(out.readLine().trim());
+      ProcessHandle node = ProcessHandle.of(nodePid).orElseThrow();
+      assertThat(node.isAlive()).isTrue();
+
+      parent.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+
+      // The preload polls its parent pid every 500 ms.
+      node.onExit().get(10, TimeUnit.SECONDS);
+      assertThat(node.isAlive()).isFalse();
+    } finally {
+      ProcessHandle.of(parent.pid()).ifPresent(ProcessHandle::destroyForcibly);
+    }
   }
 
   /** The local addresses (hex ip:port, as in /proc/net/tcp) of the process's TCP listeners. */
