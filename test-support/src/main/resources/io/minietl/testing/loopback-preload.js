@@ -8,7 +8,12 @@
 //    that started the emulator died (even by SIGKILL, when no shutdown hook runs) and the
 //    emulator was re-parented. Polling the parent pid depends on nothing the JVM might close by
 //    accident (an earlier version exited at end of file on stdin).
-// 3. Says in its output (the log file) why it exits, so that a test that finds the emulator
+// 3. Survives clients that hang up mid-request. kinesalite attaches
+//    `req.on('error', err => { throw err })` to every request, and Node destroys a request whose
+//    client closed the connection before the response with an ECONNRESET "aborted" error: the
+//    throw kills the emulator. A runner interrupted, timed out or SIGKILLed mid-call is exactly
+//    what the tests do, so that one error is logged and ignored; any other stays fatal.
+// 4. Says in its output (the log file) why it exits, so that a test that finds the emulator
 //    gone can tell a crash from a stop.
 'use strict';
 const net = require('net');
@@ -49,6 +54,15 @@ if (parentPid > 0) {
   }, 500);
   watch.unref();
 }
+
+process.on('uncaughtException', (err) => {
+  if (err && err.code === 'ECONNRESET' && err.message === 'aborted') {
+    process.stderr.write('minietl-preload: a client hung up mid-request (ignored)\n');
+    return;
+  }
+  process.stderr.write(`minietl-preload: uncaught exception: ${err && err.stack ? err.stack : err}\n`);
+  process.exit(70);
+});
 
 for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP']) {
   process.on(signal, () => {

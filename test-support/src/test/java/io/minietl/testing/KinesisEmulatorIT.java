@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.Socket;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -168,6 +169,37 @@ class KinesisEmulatorIT {
     assertThat(kinesis.flavor()).isEqualTo(KinesisFlavor.KINESALITE);
     assertThat(client).isSameAs(kinesis.client());
     assertThat(client.listStreams().streamNames()).isNotNull();
+  }
+
+  /**
+   * kinesalite rethrows the error Node gives a request whose client hung up, which kills it: a
+   * runner interrupted or killed mid-call took it down for every test after it. The preload stops
+   * that.
+   */
+  @ParameterizedTest
+  @EnumSource(KinesisFlavor.class)
+  void aClientThatHangsUpMidRequestDoesNotStopTheEmulator(KinesisFlavor flavor, Emulators emulators)
+      throws Exception {
+    KinesisEmulator kinesis = emulators.kinesis(flavor);
+    String stream = kinesis.createStream(1);
+
+    for (int i = 0; i < 3; i++) {
+      try (Socket socket = new Socket("127.0.0.1", kinesis.port())) {
+        // Headers promise 100 bytes of body; 5 arrive, then the connection closes.
+        socket
+            .getOutputStream()
+            .write(
+                ("POST / HTTP/1.1\r\nHost: localhost\r\n"
+                        + "Content-Type: application/x-amz-json-1.1\r\n"
+                        + "X-Amz-Target: Kinesis_20131202.ListStreams\r\n"
+                        + "Content-Length: 100\r\n\r\n{\"Lim")
+                    .getBytes(UTF_8));
+        socket.getOutputStream().flush();
+      }
+    }
+
+    assertThat(kinesis.awaitActive(stream).streamName()).isEqualTo(stream);
+    assertThat(kinesis.isAlive()).isTrue();
   }
 
   @Test
