@@ -3,6 +3,7 @@ package io.minietl.ingest;
 import io.minietl.bench.SampleArticles;
 import io.minietl.core.manifest.DatasetState;
 import io.minietl.ingest.aws.AwsClients;
+import io.minietl.ingest.source.KinesisStreamProxy;
 import io.minietl.s3.S3ObjectStore;
 import io.minietl.testing.KinesisEmulator;
 import io.minietl.testing.KinesisFlavor;
@@ -17,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -40,6 +42,7 @@ import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
 import software.amazon.awssdk.services.kinesis.model.Record;
 import software.amazon.awssdk.services.kinesis.model.Shard;
 import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * End-to-end benchmark of the ingest runner on the local stack (issue 3, "Benchmark" and "Bounded
@@ -63,10 +66,15 @@ import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
  *       (default 3); the shortest of each counts, every run is reported. CPU seconds (user +
  *       system, {@code /proc/PID/stat}) of the consumer and of kinesalite are reported beside the
  *       rates: on a shared machine they are the steadier figure.
- *   <li>Memory: the same run with each {@code -Xmx} of a ladder; for each, whether it completed
- *       (exit 0 and N rows), peak heap occupancy (the largest "before" of {@code -Xlog:gc} and the
- *       heap used at exit), and peak RSS ({@code VmHWM} of {@code /proc/<pid>/status}, sampled
- *       every 20 ms until the process exits).
+ *   <li>(c) Runs the same runner code ({@link IngestRunner} with default options and the CLI's AWS
+ *       clients) in this JVM, after one uncounted warm-up run: what a runner that has been up for a
+ *       while achieves, without the JIT warm-up a fresh JVM pays in (b). Timed the same way, from
+ *       {@code run()} to its return minus the idle wait; its CPU column is this whole JVM's
+ *       (s3proxy included), an upper bound. (a), (b) and (c) alternate.
+ *   <li>Memory: the same run as (b) with each {@code -Xmx} of a ladder; for each, whether it
+ *       completed (exit 0 and N rows), peak heap occupancy (the largest "before" of {@code
+ *       -Xlog:gc} and the heap used at exit), and peak RSS ({@code VmHWM} of {@code
+ *       /proc/<pid>/status}, sampled every 20 ms until the process exits).
  * </ol>
  *
  * <p>Prints a Markdown section and optionally writes it into a file between {@code <!--
@@ -100,6 +108,7 @@ public final class EndToEndBenchmark {
       int repeats,
       List<String> ladder,
       int idleSeconds,
+      int recordsPerCall,
       Path workDir,
       Path out,
       Path docs,
@@ -169,6 +178,10 @@ public final class EndToEndBenchmark {
         // (a) and (b) alternate, so that other load on the machine hits both alike; the best
         // (shortest) of each counts, the usual defence against interference.
         List<RunnerRun> runs = new ArrayList<>();
+        List<Rate> warmRuns = new ArrayList<>();
+        // (c) needs a JIT-warm runner in this JVM: one run into a scratch dataset first.
+        Rate warmUp = runInProcess(aws, stream, bucket, "warm-up");
+        System.out.printf(Locale.ROOT, "warm-up (not counted): %s%n", describe(warmUp));
         for (int i = 1; i <= settings.repeats(); i++) {
           ceilings.add(drain(client, stream));
           System.out.printf(Locale.ROOT, "ceiling %d: %s%n", i, describe(ceilings.get(i - 1)));
@@ -176,6 +189,8 @@ public final class EndToEndBenchmark {
               runRunner(env, stream, bucket, "throughput-" + i, settings.throughputXmx(), s3);
           System.out.println("runner " + i + ": " + r);
           runs.add(r);
+          warmRuns.add(runInProcess(aws, stream, bucket, "warm-" + i));
+          System.out.printf(Locale.ROOT, "warm %d: %s%n", i, describe(warmRuns.get(i - 1)));
         }
         RunnerRun main = runs.get(0);
         for (RunnerRun r : runs) {
@@ -194,7 +209,7 @@ public final class EndToEndBenchmark {
           System.out.println("ladder: " + r);
           ladder.add(r);
         }
-        String section = report(put, ceilings, runs, main, ladder);
+        String section = report(put, ceilings, runs, main, warmRuns, ladder);
         System.out.println();
         System.out.println(section);
         if (settings.out() != null) {
@@ -350,6 +365,9 @@ public final class EndToEndBenchmark {
             dataset.toString(),
             "--stop-when-idle",
             settings.idleSeconds() + "s"));
+    if (settings.recordsPerCall() > 0) {
+      command.addAll(List.of("--records-per-call", Integer.toString(settings.recordsPerCall())));
+    }
     String extraArgs = System.getProperty("e2e.runnerArgs", "").strip();
     if (!extraArgs.isEmpty()) {
       command.addAll(List.of(extraArgs.split("\\s+"))); // e.g. --progress-interval 1s
@@ -447,6 +465,95 @@ public final class EndToEndBenchmark {
         xmx, exit, rows, rate, reported, wall, heap[0], heap[1], peakRss[0], failure);
   }
 
+  // ---- (c) the runner in this JVM, warm ---------------------------------------------------------
+
+  /**
+   * The runner's own code ({@link IngestRunner}, default options, the CLI's AWS clients) in this
+   * JVM, after its JIT has warmed up: what a runner that has been up for a while does per record.
+   * Timed like (b): from {@code run()} to its return, minus the idle wait. CPU is this JVM's,
+   * s3proxy included (it shares the process), so it is an upper bound of the runner's.
+   */
+  private Rate runInProcess(AwsClients aws, String stream, String bucket, String name)
+      throws IOException {
+    Path temp = settings.workDir().resolve(name);
+    deleteTree(temp);
+    Files.createDirectories(temp);
+    URI dataset = URI.create("s3://" + bucket + "/" + name);
+    IngestOptions options =
+        IngestOptions.builder()
+            .tempDir(temp)
+            .stopWhenIdle(Duration.ofSeconds(settings.idleSeconds()))
+            .build();
+    if (settings.recordsPerCall() > 0) {
+      options = options.toBuilder().recordsPerCall(settings.recordsPerCall()).build();
+    }
+    try (KinesisClient kinesis = aws.newKinesisClient();
+        S3Client s3 = aws.newS3Client()) {
+      S3ObjectStore store = S3ObjectStore.create(s3, dataset);
+      IngestRunner runner =
+          IngestRunner.create(KinesisStreamProxy.create(kinesis, stream), store, options, l -> {});
+      double cpu0 = ownCpuSeconds();
+      double emu0 = cpuSeconds(emulatorPid);
+      Map<String, Double> threads0 = threadCpuSeconds();
+      long started = System.nanoTime();
+      RunSummary summary = runner.run();
+      System.out.println(
+          name + " CPU s by thread: " + threadCpuDelta(threads0, threadCpuSeconds()));
+      double busy = seconds(started) - settings.idleSeconds();
+      Rate rate =
+          new Rate(
+              summary.rowsWritten(),
+              payloadBytes(settings.records()),
+              busy,
+              ownCpuSeconds() - cpu0,
+              cpuSeconds(emulatorPid) - emu0);
+      long rows = DatasetMaintenance.latest(store).totalRows();
+      if (rows != settings.records()) {
+        throw new IllegalStateException(
+            "In-process run "
+                + name
+                + ": dataset has "
+                + rows
+                + " rows, expected "
+                + settings.records());
+      }
+      return rate;
+    } finally {
+      deleteTree(temp);
+    }
+  }
+
+  /** CPU seconds of this JVM's threads by name (digits folded), from /proc/self/task. */
+  static Map<String, Double> threadCpuSeconds() {
+    Map<String, Double> byName = new HashMap<>();
+    try (Stream<Path> tasks = Files.list(Paths.get("/proc/self/task"))) {
+      for (Path task : (Iterable<Path>) tasks::iterator) {
+        try {
+          String name = Files.readString(task.resolve("comm")).strip().replaceAll("\\d+", "N");
+          String stat = Files.readString(task.resolve("stat"));
+          String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+          double cpu = (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
+          byName.merge(name, cpu, Double::sum);
+        } catch (IOException | RuntimeException e) {
+          // the thread ended meanwhile
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return byName;
+  }
+
+  private static String threadCpuDelta(Map<String, Double> before, Map<String, Double> after) {
+    StringBuilder s = new StringBuilder();
+    after.entrySet().stream()
+        .map(e -> Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0.0)))
+        .filter(e -> e.getValue() >= 0.05)
+        .sorted((a, b) -> Double.compare(b.getValue(), a.getValue()))
+        .forEach(e -> s.append(String.format(Locale.ROOT, "%s %.2f; ", e.getKey(), e.getValue())));
+    return s.toString();
+  }
+
   /** User + system CPU seconds of a process from /proc/PID/stat (clock ticks of 1/100 s). */
   static double cpuSeconds(long pid) {
     if (pid < 0) {
@@ -519,7 +626,12 @@ public final class EndToEndBenchmark {
   // ---- report --------------------------------------------------------------------------------
 
   private String report(
-      Rate put, List<Rate> ceilings, List<RunnerRun> runs, RunnerRun main, List<RunnerRun> ladder) {
+      Rate put,
+      List<Rate> ceilings,
+      List<RunnerRun> runs,
+      RunnerRun main,
+      List<Rate> warmRuns,
+      List<RunnerRun> ladder) {
     Rate ceiling = ceilings.get(0);
     for (Rate c : ceilings) {
       if (c.seconds() < ceiling.seconds()) {
@@ -568,21 +680,34 @@ public final class EndToEndBenchmark {
                 r.rate()));
       }
     }
-    if (main.rate() != null && main.completed(settings.records())) {
-      double ratio = main.rate().recordsPerSecond() / ceiling.recordsPerSecond();
+    Rate warm = warmRuns.get(0);
+    for (int i = 0; i < warmRuns.size(); i++) {
+      if (warmRuns.get(i).seconds() < warm.seconds()) {
+        warm = warmRuns.get(i);
+      }
+    }
+    for (int i = 0; i < warmRuns.size(); i++) {
       s.append(
-          String.format(
-              Locale.ROOT,
-              "| **ratio (b)/(a)** (target ≥ 0.9) | | | **%.2f** %s | | | |%n",
-              ratio,
-              ratio >= 0.9 ? "PASS" : "MISS"));
+          row(
+              String.format(
+                  Locale.ROOT,
+                  "(c) etl-ingest in the harness JVM, warm, minus the %d s idle wait, run %d%s",
+                  settings.idleSeconds(),
+                  i + 1,
+                  warmRuns.get(i) == warm ? " (used)" : ""),
+              warmRuns.get(i)));
+    }
+    if (main.rate() != null && main.completed(settings.records())) {
+      s.append(ratioRow("(b)/(a): a fresh runner JVM", main.rate(), ceiling));
     } else {
       s.append("| (b) etl-ingest run | failed: ").append(main.failure()).append(" | | | | | |\n");
     }
+    s.append(ratioRow("(c)/(a): a warm runner", warm, ceiling));
     s.append(
         String.format(
             Locale.ROOT,
-            "%nRuns alternate a, b, a, b, …; the shortest of each counts. (b) used, in full: the"
+            "%nRuns alternate a, b, c, a, b, c, …; the shortest of each counts; (c) follows one"
+                + " uncounted warm-up run in the same JVM. (b) used, in full: the"
                 + " child JVM ran %.1f s from launch to exit (JVM start, clients,"
                 + " the %d s idle wait and exit included); its own `final:` line says %.1f s"
                 + " (`run()` start to after the final commit). The dataset's manifest lists %,d"
@@ -652,6 +777,16 @@ public final class EndToEndBenchmark {
       s.append("**Heap:** no `-Xmx` of the ladder completed.\n");
     }
     return s.toString();
+  }
+
+  private static String ratioRow(String what, Rate runner, Rate ceiling) {
+    double ratio = runner.recordsPerSecond() / ceiling.recordsPerSecond();
+    return String.format(
+        Locale.ROOT,
+        "| **ratio %s** (target ≥ 0.9) | | | **%.2f** %s | | | |%n",
+        what,
+        ratio,
+        ratio >= 0.9 ? "PASS" : "MISS");
   }
 
   private static String row(String phase, Rate r) {
@@ -758,6 +893,7 @@ public final class EndToEndBenchmark {
         System.out.println(
             "EndToEndBenchmark --jar ETL_INGEST_JAR [--records 20000] [--shards 4]"
                 + " [--xmx 1g] [--repeats 3] [--ladder 64m,96m,128m,192m,256m,384m,512m] [--idle 2]"
+                + " [--records-per-call N (runner option for (b) and (c); default: the runner's)]"
                 + " [--work-dir DIR] [--out FILE.md] [--docs FILE] [--command TEXT]"
                 + " [--machine TEXT]");
         System.exit(0);
@@ -780,6 +916,7 @@ public final class EndToEndBenchmark {
         Integer.parseInt(a.getOrDefault("repeats", "3")),
         ladder.isBlank() ? List.of() : List.of(ladder.split(",")),
         Integer.parseInt(a.getOrDefault("idle", "2")),
+        Integer.parseInt(a.getOrDefault("records-per-call", "0")),
         Paths.get(a.getOrDefault("work-dir", "benchmarks/target/e2e")).toAbsolutePath(),
         a.containsKey("out") ? Paths.get(a.get("out")) : null,
         a.containsKey("docs") ? Paths.get(a.get("docs")) : null,
