@@ -23,6 +23,7 @@ public final class IngestOptions {
   private final int rowsPerBatch;
   private final long bufferBytes;
   private final int recordsPerCall;
+  private final long callBytes;
   private final Duration minCallInterval;
   private final Duration idlePollInterval;
   private final Duration shardDiscoveryInterval;
@@ -44,6 +45,7 @@ public final class IngestOptions {
     this.rowsPerBatch = b.rowsPerBatch;
     this.bufferBytes = b.bufferBytes;
     this.recordsPerCall = b.recordsPerCall;
+    this.callBytes = b.callBytes;
     this.minCallInterval = b.minCallInterval;
     this.idlePollInterval = b.idlePollInterval;
     this.shardDiscoveryInterval = b.shardDiscoveryInterval;
@@ -71,6 +73,7 @@ public final class IngestOptions {
     b.rowsPerBatch = rowsPerBatch;
     b.bufferBytes = bufferBytes;
     b.recordsPerCall = recordsPerCall;
+    b.callBytes = callBytes;
     b.minCallInterval = minCallInterval;
     b.idlePollInterval = idlePollInterval;
     b.shardDiscoveryInterval = shardDiscoveryInterval;
@@ -120,9 +123,20 @@ public final class IngestOptions {
     return bufferBytes;
   }
 
-  /** GetRecords limit per call (Kinesis maximum 10,000). Default 10,000. */
+  /** The largest GetRecords limit per call (Kinesis maximum 10,000). Default 10,000. */
   public int recordsPerCall() {
     return recordsPerCall;
+  }
+
+  /**
+   * Target bytes of one GetRecords page. Each call's limit is this over the average record size of
+   * the shard's previous page (at most {@link #recordsPerCall()}), so that a page holds about this
+   * much even where the service would return a whole shard at once (emulators have no 10 MB cap):
+   * the heap a page in flight needs stays bounded, and processing overlaps reading. Default 8 MiB
+   * (real Kinesis caps a page at 10 MB).
+   */
+  public long callBytes() {
+    return callBytes;
   }
 
   /** Minimum time between GetRecords calls on one shard (5 per second allowed). Default 200 ms. */
@@ -194,6 +208,7 @@ public final class IngestOptions {
     private int rowsPerBatch = 2048;
     private long bufferBytes = 64L << 20;
     private int recordsPerCall = 10_000;
+    private long callBytes = 8L << 20;
     private Duration minCallInterval = Duration.ofMillis(200);
     private Duration idlePollInterval = Duration.ofSeconds(1);
     private Duration shardDiscoveryInterval = Duration.ofSeconds(10);
@@ -254,6 +269,11 @@ public final class IngestOptions {
             "Invalid recordsPerCall: " + records + " (Kinesis allows 1 to 10000)");
       }
       this.recordsPerCall = records;
+      return this;
+    }
+
+    public Builder callBytes(long bytes) {
+      this.callBytes = positive("callBytes", bytes);
       return this;
     }
 

@@ -382,6 +382,7 @@ public final class IngestRunner {
             buffer,
             new ShardFetcher.Settings(
                 options.recordsPerCall(),
+                options.callBytes(),
                 options.minCallInterval(),
                 options.idlePollInterval(),
                 Duration.ofMillis(100),

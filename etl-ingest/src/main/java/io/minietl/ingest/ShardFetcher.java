@@ -17,6 +17,8 @@ import java.util.logging.Logger;
  * GetRecords result to the {@link FetchBuffer}. Runs on its own thread.
  *
  * <ul>
+ *   <li>Page size: each call asks for {@code callBytes} over the average record size of the
+ *       previous page, at most {@code recordsPerCall}; see {@link IngestOptions#callBytes()}.
  *   <li>Pacing: at least {@code minCallInterval} from one call's start to the next (Kinesis allows
  *       5 GetRecords per second per shard), {@code idlePollInterval} when the shard is caught up
  *       and quiet.
@@ -39,9 +41,16 @@ final class ShardFetcher implements Runnable {
   private final AtomicLong retries;
   private volatile boolean stopped;
 
-  /** How a fetcher paces and retries. */
+  /**
+   * Records asked for by the first call, before the shard's record size is known: small, so that a
+   * shard of large records does not come back as one huge page.
+   */
+  static final int FIRST_CALL_RECORDS = 100;
+
+  /** How a fetcher sizes its calls, paces and retries. */
   record Settings(
       int recordsPerCall,
+      long callBytes,
       Duration minCallInterval,
       Duration idlePollInterval,
       Duration backoffBase,
@@ -86,6 +95,7 @@ final class ShardFetcher implements Runnable {
     Backoff backoff = new Backoff(settings.backoffBase(), settings.backoffCap());
     String lastSequence = null;
     String iterator = null;
+    int limit = Math.min(FIRST_CALL_RECORDS, settings.recordsPerCall());
     while (!stopped) {
       try {
         if (iterator == null) {
@@ -94,11 +104,12 @@ final class ShardFetcher implements Runnable {
           iterator = proxy.shardIterator(shardId, from);
         }
         long callStarted = System.nanoTime();
-        RecordBatch batch = proxy.getRecords(iterator, settings.recordsPerCall());
+        RecordBatch batch = proxy.getRecords(iterator, limit);
         backoff.reset();
         List<StreamRecord> records = batch.records();
         if (!records.isEmpty()) {
           lastSequence = records.get(records.size() - 1).sequenceNumber();
+          limit = nextLimit(records);
         }
         buffer.put(
             FetchedBatch.of(
@@ -141,5 +152,15 @@ final class ShardFetcher implements Runnable {
         sleeper.sleep(delay);
       }
     }
+  }
+
+  /** {@code callBytes} over the page's average record size, within 1..recordsPerCall. */
+  private int nextLimit(List<StreamRecord> page) {
+    long bytes = 0;
+    for (StreamRecord r : page) {
+      bytes += r.data().length;
+    }
+    long average = Math.max(1, bytes / page.size());
+    return (int) Math.max(1, Math.min(settings.recordsPerCall(), settings.callBytes() / average));
   }
 }

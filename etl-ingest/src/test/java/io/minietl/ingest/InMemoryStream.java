@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -26,6 +27,10 @@ final class InMemoryStream implements StreamProxy {
   private final AtomicLong sequence = new AtomicLong();
   private final AtomicInteger shardCounter = new AtomicInteger();
   private final AtomicInteger calls = new AtomicInteger();
+
+  /** The limit of every getRecords call, in call order. */
+  final List<Integer> limits = new CopyOnWriteArrayList<>();
+
   private volatile int throttleEveryNthCall;
   private volatile int expireEveryNthCall;
   final AtomicInteger throttled = new AtomicInteger();
@@ -170,6 +175,7 @@ final class InMemoryStream implements StreamProxy {
   @Override
   public synchronized RecordBatch getRecords(String iterator, int limit) {
     int call = calls.incrementAndGet();
+    limits.add(limit);
     if (throttleEveryNthCall > 0 && call % throttleEveryNthCall == 0) {
       throttled.incrementAndGet();
       throw new ThrottledException("Rate exceeded for shard (injected)", null);

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class ShardFetcherTest {
   private static final ShardFetcher.Settings FAST =
       new ShardFetcher.Settings(
-          7, Duration.ZERO, Duration.ZERO, Duration.ofMillis(1), Duration.ofMillis(2));
+          7, 1 << 20, Duration.ZERO, Duration.ZERO, Duration.ofMillis(1), Duration.ofMillis(2));
 
   private static List<StreamRecord> drain(FetchBuffer buffer, String shardId) throws Exception {
     List<StreamRecord> out = new ArrayList<>();
@@ -61,6 +61,45 @@ class ShardFetcherTest {
         .containsExactlyElementsOf(
             java.util.stream.IntStream.range(0, 50).mapToObj(i -> "r" + i).toList());
     assertThat(t.isAlive()).isFalse();
+  }
+
+  @Test
+  void eachCallAsksForCallBytesOverThePreviousPagesAverageRecordSize() throws Exception {
+    InMemoryStream stream = new InMemoryStream("s", 1);
+    for (int i = 0; i < 300; i++) {
+      stream.put("k" + i, new byte[i < 150 ? 1_000 : 250]); // the records shrink half-way
+    }
+    stream.split("shardId-000000000000");
+    FetchBuffer buffer = new FetchBuffer(1 << 20);
+    ShardFetcher.Settings tenKilobytes =
+        new ShardFetcher.Settings(
+            10_000,
+            10_000,
+            Duration.ZERO,
+            Duration.ZERO,
+            Duration.ofMillis(1),
+            Duration.ofMillis(2));
+    Thread t =
+        new Thread(
+            new ShardFetcher(
+                stream,
+                "shardId-000000000000",
+                StartPosition.trimHorizon(),
+                buffer,
+                tenKilobytes,
+                Sleeper.SYSTEM,
+                new AtomicLong()));
+    t.start();
+
+    List<StreamRecord> read = drain(buffer, "shardId-000000000000");
+    t.join(5_000);
+
+    assertThat(read).hasSize(300);
+    // First call: FIRST_CALL_RECORDS (sizes unknown). Then 10,000 / 1,000 bytes = 10 records, and
+    // once a page of 250-byte records came back, 10,000 / 250 = 40.
+    assertThat(stream.limits).startsWith(ShardFetcher.FIRST_CALL_RECORDS, 10, 10, 10, 10, 10);
+    assertThat(stream.limits).contains(40).allMatch(l -> l <= ShardFetcher.FIRST_CALL_RECORDS);
+    assertThat(stream.limits.get(stream.limits.size() - 1)).isEqualTo(40);
   }
 
   @Test

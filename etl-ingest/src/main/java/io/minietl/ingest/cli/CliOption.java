@@ -50,8 +50,14 @@ enum CliOption {
       "--records-per-call",
       "MINIETL_RECORDS_PER_CALL",
       "10000",
-      "GetRecords Limit (1..10000). Smaller pages let processing overlap reading when one page"
-          + " would otherwise hold a whole shard (emulators without the 10 MB page cap)."),
+      "Largest GetRecords Limit (1..10000)."),
+  CALL_SIZE(
+      "--call-size",
+      "MINIETL_CALL_SIZE",
+      "8MiB",
+      "Target bytes per GetRecords page: each call's Limit is this over the shard's last average"
+          + " record size (at most --records-per-call). Bounds the heap a page needs and lets"
+          + " processing overlap reading where a page could hold a whole shard (emulators)."),
   PROGRESS_INTERVAL(
       "--progress-interval", "MINIETL_PROGRESS_INTERVAL", "10s", "Time between progress lines."),
   STOP_WHEN_IDLE(

@@ -283,6 +283,7 @@ public final class Main {
       throw CliArguments.invalid(CliOption.RECORDS_PER_CALL, Long.toString(perCall), "1..10000");
     }
     b.recordsPerCall((int) perCall);
+    b.callBytes(a.size(CliOption.CALL_SIZE));
     b.progressInterval(a.duration(CliOption.PROGRESS_INTERVAL));
     if (a.string(CliOption.STOP_WHEN_IDLE) != null) {
       b.stopWhenIdle(a.duration(CliOption.STOP_WHEN_IDLE));
