@@ -745,8 +745,8 @@ public final class EndToEndBenchmark {
             settings.records()));
 
     s.append(
-        "Memory: the same run (fresh dataset, default options: 64 MiB buffer, 2048-row batches,"
-            + " 64 MiB target shard, ZSTD) at each `-Xmx`. Peak heap = the largest occupancy"
+        "Memory: the same run as (b) (fresh dataset, default options: 64 MiB buffer, 8 MiB pages,"
+            + " 2048-row batches, 64 MiB target shard, ZSTD) at each `-Xmx`. Peak heap = the largest occupancy"
             + " before a GC or at exit (`-Xlog:gc,gc+heap+exit`); peak RSS = `VmHWM` of the"
             + " runner JVM (heap, metaspace, threads, Arrow's off-heap buffers, zstd).\n\n");
     s.append("| -Xmx | result | records/s | MB/s | peak heap used | heap committed | peak RSS |\n");
@@ -791,8 +791,8 @@ public final class EndToEndBenchmark {
       s.append(
           String.format(
               Locale.ROOT,
-              "**Heap:** the default configuration (64 MiB read buffer, 2048-row batches,"
-                  + " 64 MiB target shard, ZSTD, 4 shards of ~5 KB records) completed with"
+              "**Heap:** the default configuration (64 MiB read buffer, 8 MiB pages, 2048-row"
+                  + " batches, 64 MiB target shard, ZSTD, 4 shards of ~5 KB records) completed with"
                   + " `-Xmx%s` at the smallest (of %s tried), with a peak RSS of %s; measured"
                   + " with `%s`.%n",
               smallest,
