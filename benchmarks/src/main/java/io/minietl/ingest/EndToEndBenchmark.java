@@ -25,9 +25,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
@@ -511,10 +513,15 @@ public final class EndToEndBenchmark {
       double cpu0 = ownCpuSeconds();
       double emu0 = cpuSeconds(emulatorPid);
       Map<String, Double> threads0 = threadCpuSeconds();
+      // Sampled during the run, so that threads that end with it (the fetchers) are counted.
+      Map<String, Double> lastByTid = new ConcurrentHashMap<>();
+      ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+      sampler.scheduleAtFixedRate(() -> threadCpuSeconds(lastByTid), 0, 50, TimeUnit.MILLISECONDS);
       long started = System.nanoTime();
       RunSummary summary = runner.run();
+      sampler.shutdown();
       System.out.println(
-          name + " CPU s by thread: " + threadCpuDelta(threads0, threadCpuSeconds()));
+          name + " CPU s by thread: " + threadCpuDelta(threads0, threadCpuSeconds(lastByTid)));
       double busy = seconds(started) - settings.idleSeconds();
       Rate rate =
           new Rate(
@@ -539,9 +546,11 @@ public final class EndToEndBenchmark {
     }
   }
 
-  /** CPU seconds of this JVM's threads by name (digits folded), from /proc/self/task. */
-  static Map<String, Double> threadCpuSeconds() {
-    Map<String, Double> byName = new HashMap<>();
+  /**
+   * CPU seconds of this JVM's threads by name (digits folded), from /proc/self/task, keyed by
+   * thread id so that a sampler can keep threads that have ended (their last reading).
+   */
+  static Map<String, Double> threadCpuSeconds(Map<String, Double> lastByTid) {
     try (Stream<Path> tasks = Files.list(Paths.get("/proc/self/task"))) {
       for (Path task : (Iterable<Path>) tasks::iterator) {
         try {
@@ -549,7 +558,7 @@ public final class EndToEndBenchmark {
           String stat = Files.readString(task.resolve("stat"));
           String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
           double cpu = (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
-          byName.merge(name, cpu, Double::sum);
+          lastByTid.put(task.getFileName() + " " + name, cpu);
         } catch (IOException | RuntimeException e) {
           // the thread ended meanwhile
         }
@@ -557,7 +566,13 @@ public final class EndToEndBenchmark {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    Map<String, Double> byName = new HashMap<>();
+    lastByTid.forEach((k, v) -> byName.merge(k.substring(k.indexOf(' ') + 1), v, Double::sum));
     return byName;
+  }
+
+  static Map<String, Double> threadCpuSeconds() {
+    return threadCpuSeconds(new HashMap<>());
   }
 
   private static String threadCpuDelta(Map<String, Double> before, Map<String, Double> after) {
