@@ -16,6 +16,22 @@ class ShardFetcherTest {
       new ShardFetcher.Settings(
           7, 1 << 20, Duration.ZERO, Duration.ZERO, Duration.ofMillis(1), Duration.ofMillis(2));
 
+  private static final String SHARD = "shardId-000000000000";
+
+  /** Starts a fetcher of {@link #SHARD} on its own thread. */
+  private static Thread startFetcher(
+      InMemoryStream stream,
+      StartPosition start,
+      FetchBuffer buffer,
+      ShardFetcher.Settings settings,
+      AtomicLong retries) {
+    Thread t =
+        new Thread(
+            new ShardFetcher(stream, SHARD, start, buffer, settings, Sleeper.SYSTEM, retries));
+    t.start();
+    return t;
+  }
+
   private static List<StreamRecord> drain(FetchBuffer buffer, String shardId) throws Exception {
     List<StreamRecord> out = new ArrayList<>();
     while (true) {
@@ -33,7 +49,7 @@ class ShardFetcherTest {
     for (int i = 0; i < records; i++) {
       stream.put("k" + i, ("r" + i).getBytes(StandardCharsets.UTF_8));
     }
-    stream.split("shardId-000000000000");
+    stream.split(SHARD);
     return stream;
   }
 
@@ -41,19 +57,9 @@ class ShardFetcherTest {
   void readsAClosedShardToItsEndInOrder() throws Exception {
     InMemoryStream stream = closedShardWith(50, new InMemoryStream("s", 1));
     FetchBuffer buffer = new FetchBuffer(1 << 20);
-    ShardFetcher fetcher =
-        new ShardFetcher(
-            stream,
-            "shardId-000000000000",
-            StartPosition.trimHorizon(),
-            buffer,
-            FAST,
-            Sleeper.SYSTEM,
-            new AtomicLong());
-    Thread t = new Thread(fetcher);
-    t.start();
+    Thread t = startFetcher(stream, StartPosition.trimHorizon(), buffer, FAST, new AtomicLong());
 
-    List<StreamRecord> read = drain(buffer, "shardId-000000000000");
+    List<StreamRecord> read = drain(buffer, SHARD);
     t.join(5_000);
 
     assertThat(read)
@@ -69,7 +75,7 @@ class ShardFetcherTest {
     for (int i = 0; i < 300; i++) {
       stream.put("k" + i, new byte[i < 150 ? 1_000 : 250]); // the records shrink half-way
     }
-    stream.split("shardId-000000000000");
+    stream.split(SHARD);
     FetchBuffer buffer = new FetchBuffer(1 << 20);
     ShardFetcher.Settings tenKilobytes =
         new ShardFetcher.Settings(
@@ -80,18 +86,9 @@ class ShardFetcherTest {
             Duration.ofMillis(1),
             Duration.ofMillis(2));
     Thread t =
-        new Thread(
-            new ShardFetcher(
-                stream,
-                "shardId-000000000000",
-                StartPosition.trimHorizon(),
-                buffer,
-                tenKilobytes,
-                Sleeper.SYSTEM,
-                new AtomicLong()));
-    t.start();
+        startFetcher(stream, StartPosition.trimHorizon(), buffer, tenKilobytes, new AtomicLong());
 
-    List<StreamRecord> read = drain(buffer, "shardId-000000000000");
+    List<StreamRecord> read = drain(buffer, SHARD);
     t.join(5_000);
 
     assertThat(read).hasSize(300);
@@ -108,19 +105,9 @@ class ShardFetcherTest {
         closedShardWith(200, new InMemoryStream("s", 1).throttleEvery(3).expireEvery(5));
     FetchBuffer buffer = new FetchBuffer(1 << 20);
     AtomicLong retries = new AtomicLong();
-    Thread t =
-        new Thread(
-            new ShardFetcher(
-                stream,
-                "shardId-000000000000",
-                StartPosition.trimHorizon(),
-                buffer,
-                FAST,
-                Sleeper.SYSTEM,
-                retries));
-    t.start();
+    Thread t = startFetcher(stream, StartPosition.trimHorizon(), buffer, FAST, retries);
 
-    List<StreamRecord> read = drain(buffer, "shardId-000000000000");
+    List<StreamRecord> read = drain(buffer, SHARD);
     t.join(5_000);
 
     assertThat(read).hasSize(200);
@@ -133,22 +120,14 @@ class ShardFetcherTest {
   @Test
   void resumesAfterTheGivenSequenceNumber() throws Exception {
     InMemoryStream stream = closedShardWith(20, new InMemoryStream("s", 1));
-    String tenth = stream.shardIterator("shardId-000000000000", StartPosition.trimHorizon());
+    String tenth = stream.shardIterator(SHARD, StartPosition.trimHorizon());
     String afterSeq = stream.getRecords(tenth, 10).records().get(9).sequenceNumber();
     FetchBuffer buffer = new FetchBuffer(1 << 20);
     Thread t =
-        new Thread(
-            new ShardFetcher(
-                stream,
-                "shardId-000000000000",
-                StartPosition.afterSequenceNumber(afterSeq),
-                buffer,
-                FAST,
-                Sleeper.SYSTEM,
-                new AtomicLong()));
-    t.start();
+        startFetcher(
+            stream, StartPosition.afterSequenceNumber(afterSeq), buffer, FAST, new AtomicLong());
 
-    List<StreamRecord> read = drain(buffer, "shardId-000000000000");
+    List<StreamRecord> read = drain(buffer, SHARD);
 
     assertThat(read).hasSize(10);
     assertThat(read.get(0).sequenceNumber()).isGreaterThan(afterSeq);
@@ -160,19 +139,9 @@ class ShardFetcherTest {
     for (int i = 0; i < 100; i++) {
       stream.put("k", new byte[100]);
     }
-    stream.split("shardId-000000000000");
+    stream.split(SHARD);
     FetchBuffer buffer = new FetchBuffer(1_000); // room for ~1 batch of 7 x 100 bytes
-    Thread t =
-        new Thread(
-            new ShardFetcher(
-                stream,
-                "shardId-000000000000",
-                StartPosition.trimHorizon(),
-                buffer,
-                FAST,
-                Sleeper.SYSTEM,
-                new AtomicLong()));
-    t.start();
+    Thread t = startFetcher(stream, StartPosition.trimHorizon(), buffer, FAST, new AtomicLong());
 
     // The fetcher blocks with at most the budget (or one batch) buffered; draining unblocks it.
     int total = 0;
