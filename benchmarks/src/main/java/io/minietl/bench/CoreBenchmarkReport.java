@@ -41,12 +41,11 @@ import java.util.function.Predicate;
  *     [--out section.md] [--docs docs/PERFORMANCE.md]
  * </pre>
  *
- * With {@code --docs}, the text between {@value #START} and {@value #END} in that file is replaced
- * (the markers stay); the file must have both markers.
+ * With {@code --docs}, the text between the {@value #DOCS_SECTION} start and end markers in that
+ * file is replaced (the markers stay); the file must have both markers.
  */
 public final class CoreBenchmarkReport {
-  static final String START = "<!-- core-benchmarks:start -->";
-  static final String END = "<!-- core-benchmarks:end -->";
+  static final String DOCS_SECTION = "core-benchmarks";
 
   private static final String WORD_COUNT = "io.minietl.core.feature.WordCountBenchmark";
   private static final String PARSE_ENRICH = "io.minietl.core.record.ParseEnrichBenchmark";
@@ -89,21 +88,9 @@ public final class CoreBenchmarkReport {
       Files.writeString(Path.of(options.get("out")), section, StandardCharsets.UTF_8);
     }
     if (options.containsKey("docs")) {
-      replaceSection(Path.of(options.get("docs")), section);
+      BenchmarkFiles.replaceSection(Path.of(options.get("docs")), DOCS_SECTION, section);
       System.out.println("Updated " + options.get("docs"));
     }
-  }
-
-  static void replaceSection(Path docs, String section) throws IOException {
-    String text = Files.readString(docs, StandardCharsets.UTF_8);
-    int start = text.indexOf(START);
-    int end = text.indexOf(END);
-    if (start < 0 || end < start) {
-      throw new IllegalArgumentException(
-          "Cannot update " + docs + ": it needs the lines " + START + " and " + END);
-    }
-    String updated = text.substring(0, start) + START + "\n" + section + "\n" + text.substring(end);
-    Files.writeString(docs, updated, StandardCharsets.UTF_8);
   }
 
   private String render(JsonNode first) {

@@ -1,5 +1,6 @@
 package io.minietl.ingest;
 
+import io.minietl.bench.BenchmarkFiles;
 import io.minietl.bench.SampleArticles;
 import io.minietl.core.manifest.DatasetState;
 import io.minietl.ingest.aws.AwsClients;
@@ -88,8 +89,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  * writes docs/PERFORMANCE.md); {@code --help} lists the options.
  */
 public final class EndToEndBenchmark {
-  static final String START_MARKER = "<!-- e2e-benchmark:start -->";
-  static final String END_MARKER = "<!-- e2e-benchmark:end -->";
+  static final String DOCS_SECTION = "e2e-benchmark";
   private static final int PUT_BATCH = 500;
   private static final int GET_LIMIT = 10_000;
   private static final Pattern GC_LINE =
@@ -224,7 +224,7 @@ public final class EndToEndBenchmark {
           Files.writeString(settings.out(), section, StandardCharsets.UTF_8);
         }
         if (settings.docs() != null) {
-          replaceSection(settings.docs(), section);
+          BenchmarkFiles.replaceSection(settings.docs(), DOCS_SECTION, section);
           System.out.println("Wrote the section into " + settings.docs());
         }
         if (!main.completed(settings.records())) {
@@ -356,7 +356,7 @@ public final class EndToEndBenchmark {
       S3Emulator s3)
       throws Exception {
     Path dir = settings.workDir().resolve(name);
-    deleteTree(dir);
+    BenchmarkFiles.deleteTree(dir);
     Files.createDirectories(dir.resolve("tmp"));
     Path gcLog = dir.resolve("gc.log");
     Path stdout = dir.resolve("stdout.log");
@@ -478,7 +478,7 @@ public final class EndToEndBenchmark {
       rate = new Rate(rows < 0 ? 0 : rows, bytes, busy, childCpu[0], emulatorCpu);
     }
     long[] heap = peakHeapKb(gcLog);
-    deleteTree(dir.resolve("tmp"));
+    BenchmarkFiles.deleteTree(dir.resolve("tmp"));
     return new RunnerRun(
         xmx, exit, rows, rate, reported, wall, heap[0], heap[1], peakRss[0], failure);
   }
@@ -494,7 +494,7 @@ public final class EndToEndBenchmark {
   private Rate runInProcess(AwsClients aws, String stream, String bucket, String name)
       throws IOException {
     Path temp = settings.workDir().resolve(name);
-    deleteTree(temp);
+    BenchmarkFiles.deleteTree(temp);
     Files.createDirectories(temp);
     URI dataset = URI.create("s3://" + bucket + "/" + name);
     IngestOptions options =
@@ -542,7 +542,7 @@ public final class EndToEndBenchmark {
       }
       return rate;
     } finally {
-      deleteTree(temp);
+      BenchmarkFiles.deleteTree(temp);
     }
   }
 
@@ -877,24 +877,6 @@ public final class EndToEndBenchmark {
     return v.endsWith("m") ? n : n >> 20;
   }
 
-  /** Replaces the text between the markers (which must both exist) with {@code section}. */
-  static void replaceSection(Path file, String section) throws IOException {
-    String text = Files.readString(file, StandardCharsets.UTF_8);
-    int start = text.indexOf(START_MARKER);
-    int end = text.indexOf(END_MARKER);
-    if (start < 0 || end < start) {
-      throw new IllegalArgumentException(
-          "Invalid --docs " + file + ": it needs " + START_MARKER + " and " + END_MARKER);
-    }
-    String updated =
-        text.substring(0, start + START_MARKER.length())
-            + "\n"
-            + section.strip()
-            + "\n"
-            + text.substring(end);
-    Files.writeString(file, updated, StandardCharsets.UTF_8);
-  }
-
   private static String lastLine(Path file) {
     try {
       List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
@@ -911,17 +893,6 @@ public final class EndToEndBenchmark {
 
   private static double seconds(long startedNanos) {
     return (System.nanoTime() - startedNanos) / 1e9;
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path p : paths.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
   }
 
   // ---- arguments -----------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 package io.minietl.reader;
 
+import io.minietl.bench.BenchmarkFiles;
 import io.minietl.bench.SampleArticles;
 import io.minietl.core.feature.FeatureRegistry;
 import io.minietl.core.format.ShardCompression;
@@ -25,12 +26,10 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.apache.arrow.vector.BaseIntVector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -87,8 +86,7 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  * columns, as stored).
  */
 public final class ReaderBenchmark {
-  static final String START_MARKER = "<!-- reader-benchmark:start -->";
-  static final String END_MARKER = "<!-- reader-benchmark:end -->";
+  static final String DOCS_SECTION = "reader-benchmark";
   private static final FeatureRegistry FEATURES = FeatureRegistry.defaults();
   private static final Instant INGESTED = Instant.parse("2026-11-20T09:00:00Z");
 
@@ -175,7 +173,7 @@ public final class ReaderBenchmark {
           S3ObjectStore.create(s3.client(), URI.create("s3://" + bucket + "/bench"));
       Path local = settings.workDir().resolve("shards");
       Path cache = settings.workDir().resolve("cache");
-      deleteTree(settings.workDir());
+      BenchmarkFiles.deleteTree(settings.workDir());
       Files.createDirectories(local);
       long t0 = System.nanoTime();
       Data data = write(settings, store, local);
@@ -239,7 +237,7 @@ public final class ReaderBenchmark {
         Files.writeString(settings.out(), section, StandardCharsets.UTF_8);
       }
       if (settings.docs() != null) {
-        replaceSection(settings.docs(), section);
+        BenchmarkFiles.replaceSection(settings.docs(), DOCS_SECTION, section);
         System.out.println("Wrote the section into " + settings.docs());
       }
     }
@@ -529,35 +527,6 @@ public final class ReaderBenchmark {
     md.append(
         String.format(
             Locale.ROOT, "| %s | %.2f× | %s |%n", name, ratio, ratio >= min ? "PASS" : "MISS"));
-  }
-
-  /** Replaces the text between the markers (which must both exist) with {@code section}. */
-  static void replaceSection(Path file, String section) throws IOException {
-    String text = Files.readString(file, StandardCharsets.UTF_8);
-    int start = text.indexOf(START_MARKER);
-    int end = text.indexOf(END_MARKER);
-    if (start < 0 || end < start) {
-      throw new IllegalArgumentException(
-          "Invalid --docs " + file + ": it needs " + START_MARKER + " and " + END_MARKER);
-    }
-    String updated =
-        text.substring(0, start + START_MARKER.length())
-            + "\n"
-            + section.strip()
-            + "\n"
-            + text.substring(end);
-    Files.writeString(file, updated, StandardCharsets.UTF_8);
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(dir)) {
-      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
   }
 
   static Settings parse(String[] args) {
