@@ -131,12 +131,7 @@ final class ChildProcess implements AutoCloseable {
   private void destroyTree() {
     stopping = true;
     List<ProcessHandle> descendants = process.descendants().toList();
-    try {
-      process.getOutputStream().close();
-    } catch (IOException e) {
-      // Already closed.
-    }
-    process.destroy();
+    process.destroy(); // SIGTERM; the preload logs it and exits
     descendants.forEach(ProcessHandle::destroy);
     try {
       if (!process.waitFor(5, TimeUnit.SECONDS)) {
