@@ -398,11 +398,8 @@ public final class ReaderBenchmark {
       next.addShard(
           ShardEntry.builder()
               .path(path)
-              .rows(summary.rows())
-              .bytes(summary.bytes())
-              .checksum(summary.checksum())
+              .summary(summary)
               .compression("zstd")
-              .stats(summary.featureStats())
               .minIngestionTime(INGESTED)
               .maxIngestionTime(INGESTED)
               .build());

@@ -182,11 +182,8 @@ final class PendingCommit implements AutoCloseable {
     ShardEntry shardEntry(String path) {
       return ShardEntry.builder()
           .path(path)
-          .rows(summary.rows())
-          .bytes(summary.bytes())
-          .checksum(summary.checksum())
+          .summary(summary)
           .compression(compression)
-          .stats(summary.featureStats())
           .minIngestionTime(minIngestion)
           .maxIngestionTime(maxIngestion)
           .build();

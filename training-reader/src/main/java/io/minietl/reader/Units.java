@@ -15,9 +15,10 @@ import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 
 /**
- * The I/O side of the plan: shard layouts (rows per record batch, from the footer by ranged reads),
- * loading one unit (a record batch, projected), and the selection of a filter and split.
- * Thread-safe; layouts and selections are memoized (shards are immutable).
+ * The I/O side of the plan: shard layouts (rows per record batch: from the manifest, or for shards
+ * written before it recorded them from the footer by ranged reads), loading one unit (a record
+ * batch, projected), and the selection of a filter and split. Thread-safe; layouts and selections
+ * are memoized (shards are immutable).
  */
 final class Units {
   /** A unit of the plan: one record batch of one shard. */
@@ -59,6 +60,11 @@ final class Units {
   private int[] readLayout(ShardEntry shard) {
     if (shard.rows() == 0) {
       return new int[0];
+    }
+    if (!shard.batchRows().isEmpty()) {
+      // No I/O: opening a dataset of thousands of shards would otherwise read thousands of
+      // footers one by one. load() checks each batch against the file.
+      return shard.batchRows().stream().mapToInt(Integer::intValue).toArray();
     }
     try (ShardReader reader = openForLayout(shard)) {
       int[] rows = new int[reader.batchCount()];
@@ -192,6 +198,22 @@ final class Units {
           reader.select(columns);
         }
         VectorSchemaRoot src = reader.loadBatch(unit.batch());
+        int expected = layout(shard)[unit.batch()];
+        if (src.getRowCount() != expected || reader.batchCount() != layout(shard).length) {
+          throw new ShardReadException(
+              shard.path(),
+              String.format(
+                  "Cannot read shard %s/%s: record batch %d has %d rows of %d batches, the"
+                      + " manifest says %d of %d",
+                  store.location(),
+                  shard.path(),
+                  unit.batch(),
+                  src.getRowCount(),
+                  reader.batchCount(),
+                  expected,
+                  layout(shard).length),
+              null);
+        }
         List<FieldVector> out = new ArrayList<>();
         for (FieldVector v : src.getFieldVectors()) {
           org.apache.arrow.vector.util.TransferPair t = v.getTransferPair(allocator);

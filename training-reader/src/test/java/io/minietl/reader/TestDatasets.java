@@ -14,6 +14,7 @@ import java.io.ByteArrayOutputStream;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /** Writes test datasets: shards with etl-core's ShardWriter, commits with ManifestLog. */
 final class TestDatasets {
@@ -27,6 +28,16 @@ final class TestDatasets {
    * firstId}.
    */
   static long commit(ObjectStore store, int firstId, int rowsPerBatch, int... shardRows) {
+    return commit(store, firstId, rowsPerBatch, UnaryOperator.identity(), shardRows);
+  }
+
+  /** As {@link #commit(ObjectStore, int, int, int...)}, with each manifest entry edited first. */
+  static long commit(
+      ObjectStore store,
+      int firstId,
+      int rowsPerBatch,
+      UnaryOperator<ShardEntry> edit,
+      int... shardRows) {
     ManifestLog log = new ManifestLog(store);
     DatasetState state = log.load();
     DatasetState.NextVersion next =
@@ -60,16 +71,14 @@ final class TestDatasets {
       }
       store.put(path, out.toByteArray());
       next.addShard(
-          ShardEntry.builder()
-              .path(path)
-              .rows(summary.rows())
-              .bytes(summary.bytes())
-              .checksum(summary.checksum())
-              .compression("zstd")
-              .stats(summary.featureStats())
-              .minIngestionTime(T0)
-              .maxIngestionTime(T0)
-              .build());
+          edit.apply(
+              ShardEntry.builder()
+                  .path(path)
+                  .summary(summary)
+                  .compression("zstd")
+                  .minIngestionTime(T0)
+                  .maxIngestionTime(T0)
+                  .build()));
     }
     if (log.commit(next.build()) != ManifestLog.Outcome.COMMITTED) {
       throw new IllegalStateException("commit conflict");

@@ -187,6 +187,48 @@ class TrainingDatasetTest {
   }
 
   @Test
+  void planningTakesBatchRowsFromTheManifestWithoutReadingEachShard() {
+    InMemoryObjectStore store = dataset();
+    // Only the first shard stays (the plan reads the column schema from it).
+    store.delete("data/dt=2026-11-28/part-v1-1.arrow");
+    store.delete("data/dt=2026-11-28/part-v1-2.arrow");
+    try (TrainingDataset ds = TrainingDataset.open(store, DatasetOptions.defaults());
+        BatchIterator it = ds.batches(spec().build())) {
+      // 300 rows in batches of 7, the last padded: planned although two files are gone.
+      assertThat(it.batchCount()).isEqualTo(43);
+      assertThatThrownBy(() -> TestDatasets.drain(it))
+          .isInstanceOf(ShardReadException.class)
+          .hasMessageMatching("(?s).*part-v1-[12]\\.arrow.*");
+    }
+  }
+
+  @Test
+  void shardsWithoutBatchRowsInTheManifestArePlannedFromTheirFooters() {
+    InMemoryObjectStore store = new InMemoryObjectStore();
+    TestDatasets.commit(
+        store, 0, 16, e -> e.toBuilder().batchRows(java.util.List.of()).build(), 100, 100, 100);
+    try (TrainingDataset ds = TrainingDataset.open(store, DatasetOptions.defaults())) {
+      assertThat(real(read(ds, spec().build()))).hasSize(ROWS);
+    }
+  }
+
+  @Test
+  void batchRowsThatDisagreeWithTheFileAreAClearError() {
+    InMemoryObjectStore store = new InMemoryObjectStore();
+    // The file has batches of 16 rows; the manifest claims two of 50.
+    TestDatasets.commit(
+        store, 0, 16, e -> e.toBuilder().batchRows(java.util.List.of(50, 50)).build(), 100);
+    try (TrainingDataset ds = TrainingDataset.open(store, DatasetOptions.defaults());
+        BatchIterator it = ds.batches(spec().build())) {
+      assertThatThrownBy(() -> TestDatasets.drain(it))
+          .isInstanceOf(ShardReadException.class)
+          .hasMessageContaining("part-v1-0.arrow")
+          .hasMessageContaining("record batch")
+          .hasMessageContaining("the manifest says 50 of 2");
+    }
+  }
+
+  @Test
   void missingShardIsAnErrorNamingTheObject() {
     InMemoryObjectStore store = dataset();
     store.delete("data/dt=2026-11-28/part-v1-2.arrow");

@@ -3,14 +3,15 @@ package io.minietl.core.format;
 import io.minietl.core.stats.FeatureStats;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.zip.CRC32C;
 
 /**
- * What a {@link ShardWriter} wrote: row count, byte size, record batch count, the checksum of the
- * file's bytes and the statistics of each feature over the shard's rows (what a manifest entry
- * needs). Immutable and thread-safe.
+ * What a {@link ShardWriter} wrote: row count, byte size, the rows of each record batch, the
+ * checksum of the file's bytes and the statistics of each feature over the shard's rows (what a
+ * manifest entry needs). Immutable and thread-safe.
  *
  * <p>The checksum is {@code "crc32c:"} followed by the CRC32C (Castagnoli) of every byte of the
  * file, as 8 lower-case hex digits; {@link #checksumOf(byte[])} computes it for verification.
@@ -20,32 +21,49 @@ public final class ShardSummary {
 
   private final long rows;
   private final long bytes;
-  private final int batches;
+  private final List<Integer> batchRows;
   private final String checksum;
   private final Map<String, FeatureStats> featureStats;
 
   private ShardSummary(
-      long rows, long bytes, int batches, String checksum, Map<String, FeatureStats> stats) {
+      long rows,
+      long bytes,
+      List<Integer> batchRows,
+      String checksum,
+      Map<String, FeatureStats> stats) {
     this.rows = rows;
     this.bytes = bytes;
-    this.batches = batches;
+    this.batchRows = batchRows;
     this.checksum = checksum;
     this.featureStats = stats;
   }
 
   /**
-   * A summary from its parts; {@code featureStats} is copied, keeping its iteration order.
+   * A summary from its parts; {@code batchRows} and {@code featureStats} are copied, keeping their
+   * order.
    *
-   * @throws IllegalArgumentException if a count is negative or the checksum is not {@code crc32c:}
-   *     and 8 hex digits
+   * @throws IllegalArgumentException if a count is negative, the batch rows do not add up to {@code
+   *     rows}, or the checksum is not {@code crc32c:} and 8 hex digits
    */
   public static ShardSummary of(
-      long rows, long bytes, int batches, String checksum, Map<String, FeatureStats> featureStats) {
+      long rows,
+      long bytes,
+      List<Integer> batchRows,
+      String checksum,
+      Map<String, FeatureStats> featureStats) {
+    Objects.requireNonNull(batchRows, "batchRows");
     Objects.requireNonNull(checksum, "checksum");
     Objects.requireNonNull(featureStats, "featureStats");
-    if (rows < 0 || bytes < 0 || batches < 0) {
+    long sum = 0;
+    for (int r : batchRows) {
+      if (r < 0) {
+        throw new IllegalArgumentException("Invalid shard summary: batch rows " + batchRows);
+      }
+      sum += r;
+    }
+    if (rows < 0 || bytes < 0 || sum != rows) {
       throw new IllegalArgumentException(
-          "Invalid shard summary: rows=" + rows + " bytes=" + bytes + " batches=" + batches);
+          "Invalid shard summary: rows=" + rows + " bytes=" + bytes + " batch rows=" + batchRows);
     }
     if (!checksum.matches("crc32c:[0-9a-f]{8}")) {
       throw new IllegalArgumentException(
@@ -54,7 +72,7 @@ public final class ShardSummary {
     return new ShardSummary(
         rows,
         bytes,
-        batches,
+        List.copyOf(batchRows),
         checksum,
         Collections.unmodifiableMap(new LinkedHashMap<>(featureStats)));
   }
@@ -82,7 +100,12 @@ public final class ShardSummary {
 
   /** The number of record batches. */
   public int batches() {
-    return batches;
+    return batchRows.size();
+  }
+
+  /** The rows of each record batch, in file order; they add up to {@link #rows()}. */
+  public List<Integer> batchRows() {
+    return batchRows;
   }
 
   /** {@code crc32c:} and the CRC32C of the file's bytes as 8 lower-case hex digits. */
@@ -106,14 +129,14 @@ public final class ShardSummary {
     ShardSummary that = (ShardSummary) o;
     return rows == that.rows
         && bytes == that.bytes
-        && batches == that.batches
+        && batchRows.equals(that.batchRows)
         && checksum.equals(that.checksum)
         && featureStats.equals(that.featureStats);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(rows, bytes, batches, checksum, featureStats);
+    return Objects.hash(rows, bytes, batchRows, checksum, featureStats);
   }
 
   @Override
@@ -122,8 +145,8 @@ public final class ShardSummary {
         + rows
         + ", bytes="
         + bytes
-        + ", batches="
-        + batches
+        + ", batchRows="
+        + batchRows
         + ", checksum="
         + checksum
         + ", featureStats="

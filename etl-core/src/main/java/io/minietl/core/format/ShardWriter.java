@@ -13,6 +13,7 @@ import java.nio.channels.Channels;
 import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -90,7 +91,7 @@ public final class ShardWriter implements AutoCloseable {
   private int batchRows;
   private long batchBytes;
   private long rows;
-  private int batches;
+  private final List<Integer> batchRowCounts = new ArrayList<>();
   private State state = State.OPEN;
   private boolean released;
 
@@ -296,7 +297,7 @@ public final class ShardWriter implements AutoCloseable {
       featureStats.put(names.get(f), stats[f].snapshot());
     }
     ShardSummary result =
-        ShardSummary.of(rows, channel.bytes(), batches, channel.checksum(), featureStats);
+        ShardSummary.of(rows, channel.bytes(), batchRowCounts, channel.checksum(), featureStats);
     release(false);
     state = State.FINISHED;
     return result;
@@ -347,7 +348,7 @@ public final class ShardWriter implements AutoCloseable {
       state = State.FAILED;
       throw e;
     }
-    batches++;
+    batchRowCounts.add(batchRows);
     for (FieldVector v : root.getFieldVectors()) {
       v.reset();
     }

@@ -31,7 +31,7 @@ import java.util.function.BiFunction;
  *  "added-shards":[{"path":"data/dt=2026-11-28/part-7f3a-0012.arrow","rows":5000,"bytes":3145728,
  *    "checksum":"crc32c:1a2b3c4d","compression":"zstd",
  *    "min-ingestion-time":"2026-11-28T13:59:01Z","max-ingestion-time":"2026-11-28T13:59:58Z",
- *    "stats":{"word_count":{"count":5000,"sum":2100000,...}}}],
+ *    "batch-rows":[2048,2048,904],"stats":{"word_count":{"count":5000,"sum":2100000,...}}}],
  *  "added-error-files":[{"path":"errors/dt=2026-11-28/part-7f3a-0012.jsonl.gz","records":2,
  *    "bytes":410,"checksum":"crc32c:0badf00d","reasons":{"not_json":2}}],
  *  "checkpoint":{"shardId-000000000000":{"sequence-number":"4959...","closed":false,
@@ -73,6 +73,7 @@ public final class ManifestParser {
   public static final String COMPRESSION = "compression";
   public static final String MIN_INGESTION_TIME = "min-ingestion-time";
   public static final String MAX_INGESTION_TIME = "max-ingestion-time";
+  public static final String BATCH_ROWS = "batch-rows";
   public static final String RECORDS = "records";
   public static final String REASONS = "reasons";
 
@@ -160,6 +161,13 @@ public final class ManifestParser {
       }
       if (s.maxIngestionTime() != null) {
         gen.writeStringField(MAX_INGESTION_TIME, s.maxIngestionTime().toString());
+      }
+      if (!s.batchRows().isEmpty()) {
+        gen.writeArrayFieldStart(BATCH_ROWS);
+        for (int r : s.batchRows()) {
+          gen.writeNumber(r);
+        }
+        gen.writeEndArray();
       }
       writeStats(gen, s.stats());
       gen.writeEndObject();
@@ -335,11 +343,34 @@ public final class ManifestParser {
           .compression(textField(node, COMPRESSION, where))
           .minIngestionTime(optionalInstant(node, MIN_INGESTION_TIME, where))
           .maxIngestionTime(optionalInstant(node, MAX_INGESTION_TIME, where))
+          .batchRows(batchRows(node, where))
           .stats(node.has(STATS) ? stats(node.get(STATS), where + "." + STATS) : Map.of())
           .build();
     } catch (IllegalArgumentException | NullPointerException e) {
       throw wrap(e, where);
     }
+  }
+
+  /** The optional {@code batch-rows} of a shard entry; empty if absent (older manifests). */
+  private static List<Integer> batchRows(JsonNode node, String where) {
+    JsonNode array = node.get(BATCH_ROWS);
+    if (array == null || array.isNull()) {
+      return List.of();
+    }
+    String at = where + "." + BATCH_ROWS;
+    if (!array.isArray()) {
+      throw new InvalidManifestException("Invalid manifest: '" + at + "' must be an array");
+    }
+    List<Integer> out = new ArrayList<>(array.size());
+    for (int i = 0; i < array.size(); i++) {
+      long rows = asLong(array.get(i), at + "[" + i + "]");
+      if (rows < 0 || rows > Integer.MAX_VALUE) {
+        throw new InvalidManifestException(
+            "Invalid manifest: '" + at + "[" + i + "]' must be a row count, got " + rows);
+      }
+      out.add((int) rows);
+    }
+    return out;
   }
 
   private static ErrorFileEntry errorFileEntry(JsonNode node, String where) {

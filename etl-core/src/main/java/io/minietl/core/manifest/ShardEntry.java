@@ -1,7 +1,9 @@
 package io.minietl.core.manifest;
 
+import io.minietl.core.format.ShardSummary;
 import io.minietl.core.stats.FeatureStats;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -9,7 +11,9 @@ import java.util.Objects;
  * One data shard (an Arrow IPC file) as a manifest lists it: its path relative to the dataset root
  * ({@code data/dt=2026-11-28/part-….arrow}), its row count, byte size, checksum ({@code
  * crc32c:1a2b3c4d}), body compression ({@code zstd}, {@code lz4_frame}, {@code none}), the
- * statistics of each feature over its rows, and optionally the range of its ingestion times.
+ * statistics of each feature over its rows, and optionally the range of its ingestion times and the
+ * rows of each of its record batches (so that a reader plans record-batch units without reading
+ * each file's footer; manifests written before this field have none).
  *
  * <p>Immutable; the statistics map is sorted by feature name.
  */
@@ -22,6 +26,7 @@ public final class ShardEntry {
   private final Map<String, FeatureStats> stats;
   private final Instant minIngestionTime;
   private final Instant maxIngestionTime;
+  private final List<Integer> batchRows;
 
   private ShardEntry(Builder b) {
     this.path = Checks.relativePath(b.path, "shard");
@@ -32,6 +37,24 @@ public final class ShardEntry {
     this.stats = Checks.sortedCopy(b.stats, "stats");
     this.minIngestionTime = b.minIngestionTime;
     this.maxIngestionTime = b.maxIngestionTime;
+    this.batchRows = List.copyOf(b.batchRows);
+    if (!batchRows.isEmpty()) {
+      long sum = 0;
+      for (int r : batchRows) {
+        sum += Checks.nonNegative(r, "batch rows of shard " + path);
+      }
+      if (sum != rows) {
+        throw new IllegalArgumentException(
+            "Invalid shard "
+                + path
+                + ": its record batches hold "
+                + sum
+                + " rows ("
+                + batchRows
+                + ") but the shard has "
+                + rows);
+      }
+    }
     for (Map.Entry<String, FeatureStats> e : stats.entrySet()) {
       if (e.getValue().count() > rows) {
         throw new IllegalArgumentException(
@@ -72,7 +95,8 @@ public final class ShardEntry {
         .compression(compression)
         .stats(stats)
         .minIngestionTime(minIngestionTime)
-        .maxIngestionTime(maxIngestionTime);
+        .maxIngestionTime(maxIngestionTime)
+        .batchRows(batchRows);
   }
 
   /** The path relative to the dataset root. */
@@ -116,6 +140,14 @@ public final class ShardEntry {
     return maxIngestionTime;
   }
 
+  /**
+   * The rows of each record batch in file order (they add up to {@link #rows()}), or an empty list
+   * if the manifest does not say.
+   */
+  public List<Integer> batchRows() {
+    return batchRows;
+  }
+
   @Override
   public boolean equals(Object o) {
     if (this == o) {
@@ -132,13 +164,22 @@ public final class ShardEntry {
         && compression.equals(that.compression)
         && stats.equals(that.stats)
         && Objects.equals(minIngestionTime, that.minIngestionTime)
-        && Objects.equals(maxIngestionTime, that.maxIngestionTime);
+        && Objects.equals(maxIngestionTime, that.maxIngestionTime)
+        && batchRows.equals(that.batchRows);
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(
-        path, rows, bytes, checksum, compression, stats, minIngestionTime, maxIngestionTime);
+        path,
+        rows,
+        bytes,
+        checksum,
+        compression,
+        stats,
+        minIngestionTime,
+        maxIngestionTime,
+        batchRows);
   }
 
   @Override
@@ -156,8 +197,21 @@ public final class ShardEntry {
     private Map<String, FeatureStats> stats = Map.of();
     private Instant minIngestionTime;
     private Instant maxIngestionTime;
+    private List<Integer> batchRows = List.of();
 
     private Builder() {}
+
+    /**
+     * Rows, bytes, checksum, feature statistics and batch rows from what the {@link
+     * io.minietl.core.format.ShardWriter} reported.
+     */
+    public Builder summary(ShardSummary summary) {
+      return rows(summary.rows())
+          .bytes(summary.bytes())
+          .checksum(summary.checksum())
+          .stats(summary.featureStats())
+          .batchRows(summary.batchRows());
+    }
 
     public Builder path(String path) {
       this.path = path;
@@ -196,6 +250,12 @@ public final class ShardEntry {
 
     public Builder maxIngestionTime(Instant maxIngestionTime) {
       this.maxIngestionTime = maxIngestionTime;
+      return this;
+    }
+
+    /** The rows of each record batch; empty (the default) if unknown. */
+    public Builder batchRows(List<Integer> batchRows) {
+      this.batchRows = batchRows;
       return this;
     }
 

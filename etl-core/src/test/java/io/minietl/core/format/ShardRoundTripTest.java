@@ -50,10 +50,14 @@ class ShardRoundTripTest {
 
     assertThat(summary.rows()).isEqualTo(103);
     assertThat(summary.batches()).isEqualTo(11);
+    assertThat(summary.batchRows()).containsExactly(10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 3);
     assertThat(summary.bytes()).isEqualTo(bytes.length);
     assertThat(summary.checksum()).isEqualTo(ShardSummary.checksumOf(bytes)).startsWith("crc32c:");
     try (ShardReader reader = ShardReader.open(bytes)) {
       assertThat(reader.batchCount()).isEqualTo(11);
+      for (int b = 0; b < 11; b++) {
+        assertThat(reader.batchRowCount(b)).isEqualTo((long) summary.batchRows().get(b));
+      }
       assertThat(reader.readRows()).containsExactlyElementsOf(rows);
     }
   }
@@ -68,6 +72,7 @@ class ShardRoundTripTest {
     }
     assertThat(summary.rows()).isZero();
     assertThat(summary.batches()).isZero();
+    assertThat(summary.batchRows()).isEmpty();
     assertThat(summary.featureStats().values()).allMatch(FeatureStats::isEmpty);
     assertThat(summary.featureStats())
         .containsOnlyKeys("word_count", "char_count", "sentence_count");

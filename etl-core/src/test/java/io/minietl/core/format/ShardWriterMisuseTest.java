@@ -14,6 +14,21 @@ class ShardWriterMisuseTest {
   private final ShardRow row = SampleRows.rows(1).get(0);
 
   @Test
+  void aSummaryWhoseBatchesDoNotAddUpIsRejected() {
+    assertThatThrownBy(
+            () ->
+                ShardSummary.of(
+                    5, 100, java.util.List.of(2, 2), "crc32c:0badf00d", java.util.Map.of()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("rows=5")
+        .hasMessageContaining("batch rows=[2, 2]");
+    assertThat(
+            ShardSummary.of(4, 100, java.util.List.of(2, 2), "crc32c:0badf00d", java.util.Map.of())
+                .batches())
+        .isEqualTo(2);
+  }
+
+  @Test
   void appendAfterFinishOrCloseFails() {
     ShardWriter writer = ShardWriter.builder().output(new ByteArrayOutputStream()).build();
     writer.finish();

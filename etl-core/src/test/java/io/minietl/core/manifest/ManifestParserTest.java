@@ -152,6 +152,50 @@ class ManifestParserTest {
         .hasMessage("Invalid manifest: missing 'rows' in added-shards[0]");
   }
 
+  /** deltaV2 with its shard's record batches' rows, as writers since batch-rows was added do. */
+  static Manifest deltaWithBatchRows() {
+    return DatasetState.fromSnapshot(snapshotV1())
+        .nextVersion()
+        .writerId("runner-a")
+        .committedAt(T0.plusSeconds(60))
+        .addShard(shard("a-2", 13, 21).toBuilder().batchRows(List.of(1, 1)).build())
+        .build();
+  }
+
+  @Test
+  void batchRowsAreOptionalAndMustAddUpToTheShardsRows() throws Exception {
+    Manifest withRows = deltaWithBatchRows();
+    String json = ManifestParser.toJson(withRows);
+    assertThat(ManifestParser.fromJson(json)).isEqualTo(withRows);
+    assertThat(ManifestParser.fromJson(json).addedShards().get(0).batchRows())
+        .containsExactly(1, 1);
+    assertThat(MAPPER.readTree(json).get("added-shards").get(0).get("batch-rows").toString())
+        .isEqualTo("[1,1]");
+    // Older manifests have none: an empty list, and none is written back.
+    var snapshot = MAPPER.readTree(ManifestParser.toJson(snapshotV1()));
+    assertThat(snapshot.get("added-shards").get(0).has("batch-rows")).isFalse();
+    assertThat(ManifestParser.fromJson(snapshot.toString()).addedShards().get(0).batchRows())
+        .isEmpty();
+
+    ObjectNode sum = (ObjectNode) MAPPER.readTree(json);
+    ((ObjectNode) sum.get("added-shards").get(0)).putArray("batch-rows").add(1).add(5);
+    assertThatThrownBy(() -> ManifestParser.fromJson(MAPPER.writeValueAsString(sum)))
+        .isInstanceOf(InvalidManifestException.class)
+        .hasMessageContaining("added-shards[0]")
+        .hasMessageContaining("its record batches hold 6 rows ([1, 5]) but the shard has 2");
+
+    ObjectNode type = (ObjectNode) MAPPER.readTree(json);
+    ((ObjectNode) type.get("added-shards").get(0)).putArray("batch-rows").add(1).add("one");
+    assertThatThrownBy(() -> ManifestParser.fromJson(MAPPER.writeValueAsString(type)))
+        .isInstanceOf(InvalidManifestException.class)
+        .hasMessageContaining("added-shards[0].batch-rows[1]");
+
+    ObjectNode notArray = (ObjectNode) MAPPER.readTree(json);
+    ((ObjectNode) notArray.get("added-shards").get(0)).put("batch-rows", 2);
+    assertThatThrownBy(() -> ManifestParser.fromJson(MAPPER.writeValueAsString(notArray)))
+        .hasMessageContaining("'added-shards[0].batch-rows' must be an array");
+  }
+
   @Test
   void malformedValuesAreInvalidManifests() throws Exception {
     assertThatThrownBy(() -> ManifestParser.fromJson("{\"format-version\":1"))
