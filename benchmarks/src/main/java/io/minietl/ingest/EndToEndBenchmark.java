@@ -497,19 +497,19 @@ public final class EndToEndBenchmark {
     BenchmarkFiles.deleteTree(temp);
     Files.createDirectories(temp);
     URI dataset = URI.create("s3://" + bucket + "/" + name);
-    IngestOptions options =
+    IngestOptions.Builder options =
         IngestOptions.builder()
             .tempDir(temp)
-            .stopWhenIdle(Duration.ofSeconds(settings.idleSeconds()))
-            .build();
+            .stopWhenIdle(Duration.ofSeconds(settings.idleSeconds()));
     if (settings.recordsPerCall() > 0) {
-      options = options.toBuilder().recordsPerCall(settings.recordsPerCall()).build();
+      options.recordsPerCall(settings.recordsPerCall());
     }
     try (KinesisClient kinesis = aws.newKinesisClient();
         S3Client s3 = aws.newS3Client()) {
       S3ObjectStore store = S3ObjectStore.create(s3, dataset);
       IngestRunner runner =
-          IngestRunner.create(KinesisStreamProxy.create(kinesis, stream), store, options, l -> {});
+          IngestRunner.create(
+              KinesisStreamProxy.create(kinesis, stream), store, options.build(), l -> {});
       double cpu0 = ownCpuSeconds();
       double emu0 = cpuSeconds(emulatorPid);
       Map<String, Double> threads0 = threadCpuSeconds();
