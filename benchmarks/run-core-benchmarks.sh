@@ -42,23 +42,9 @@ if [[ $no_docs == 1 || ($smoke == 1 && $docs_given == 0) ]]; then
 fi
 
 cd "$root"
-stale=
-if [[ -f $jar ]]; then
-  stale=$(find etl-core/src/main benchmarks/src/main pom.xml etl-core/pom.xml benchmarks/pom.xml \
-    -newer "$jar" -type f -print -quit)
-fi
-if [[ ! -f $jar || -n $stale ]]; then
-  echo "Building $jar${stale:+ ($stale changed)}"
-  mvn -B -ntp -q -DskipTests package -pl benchmarks -am
-fi
-
-load=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)
-echo "== Machine"
-echo "nproc: $(nproc)"
-echo "CPU: $(grep -m1 '^model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ *//' || echo unknown)"
-echo "load average before the run: $load"
-java -version 2>&1
-echo
+source benchmarks/lib.sh
+ensure_jars "$jar"
+print_machine
 
 settings=()
 if [[ $smoke == 1 ]]; then

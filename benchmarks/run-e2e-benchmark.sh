@@ -68,28 +68,9 @@ if [[ $no_docs == 1 || ($smoke == 1 && $docs_given == 0) ]]; then
 fi
 
 cd "$root"
-stale=
-if [[ -f $bench_jar && -f $ingest_jar ]]; then
-  for jar in "$bench_jar" "$ingest_jar"; do
-    stale=$(find etl-core/src/main etl-ingest/src/main test-support/src/main benchmarks/src/main \
-      pom.xml etl-core/pom.xml etl-ingest/pom.xml test-support/pom.xml benchmarks/pom.xml \
-      -newer "$jar" -type f -print -quit)
-    [[ -n $stale ]] && break
-  done
-fi
-if [[ ! -f $bench_jar || ! -f $ingest_jar || -n $stale ]]; then
-  echo "Building the jars${stale:+ ($stale changed)}"
-  mvn -B -ntp -q -DskipTests package -pl benchmarks -am
-fi
-
-load=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)
-cpu=$(grep -m1 '^model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ *//' || echo unknown)
-echo "== Machine"
-echo "nproc: $(nproc)"
-echo "CPU: $cpu"
-echo "uptime: $(uptime)"
-java -version 2>&1
-echo
+source benchmarks/lib.sh
+ensure_jars "$bench_jar" "$ingest_jar"
+print_machine
 
 command="benchmarks/run-e2e-benchmark.sh"
 [[ $smoke == 1 ]] && command+=" --smoke"
@@ -98,10 +79,7 @@ command="benchmarks/run-e2e-benchmark.sh"
 [[ $smoke == 0 && $repeats != 3 ]] && command+=" --repeats $repeats"
 [[ $ladder != 64m,96m,128m,192m,256m,384m,512m ]] && command+=" --ladder '$ladder'"
 [[ $records_per_call != 0 ]] && command+=" --records-per-call $records_per_call"
-machine="Machine: $(nproc) cores ($cpu), $(java -version 2>&1 | sed -n 1p | tr -d '"'), load average $load (1/5/15 min) before the run."
-if awk -v l="${load%% *}" 'BEGIN { exit !(l > 1.0) }'; then
-  machine+=" **The machine was shared with other work (load > 1): figures are indicative.**"
-fi
+machine=$(machine_line)
 
 args=(--jar "$ingest_jar" --records "$records" --xmx "$xmx" --repeats "$repeats" --ladder "$ladder"
   --records-per-call "$records_per_call"

@@ -56,25 +56,9 @@ if [[ $no_docs == 1 || ($smoke == 1 && $docs_given == 0) ]]; then
 fi
 
 cd "$root"
-stale=
-if [[ -f $jar ]]; then
-  stale=$(find etl-core/src/main etl-s3/src/main training-reader/src/main test-support/src/main \
-    benchmarks/src/main pom.xml etl-core/pom.xml etl-s3/pom.xml training-reader/pom.xml \
-    test-support/pom.xml benchmarks/pom.xml -newer "$jar" -type f -print -quit)
-fi
-if [[ ! -f $jar || -n $stale ]]; then
-  echo "Building $jar${stale:+ ($stale changed)}"
-  mvn -B -ntp -q -DskipTests package -pl benchmarks -am
-fi
-
-load=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)
-cpu=$(grep -m1 '^model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ *//' || echo unknown)
-echo "== Machine"
-echo "nproc: $(nproc)"
-echo "CPU: $cpu"
-echo "uptime: $(uptime)"
-java -version 2>&1
-echo
+source benchmarks/lib.sh
+ensure_jars "$jar"
+print_machine
 
 command="benchmarks/run-reader-benchmark.sh"
 [[ $smoke == 1 ]] && command+=" --smoke"
@@ -82,10 +66,7 @@ command="benchmarks/run-reader-benchmark.sh"
 [[ $smoke == 0 && $rows != 2700 ]] && command+=" --rows-per-shard $rows"
 [[ $batch != 32 ]] && command+=" --batch-size $batch"
 [[ $smoke == 0 && $repeats != 3 ]] && command+=" --repeats $repeats"
-machine="Machine: $(nproc) cores ($cpu), $(java -version 2>&1 | head -1 | tr -d '"'), -Xmx2g, load average $load (1/5/15 min) before the run."
-if awk -v l="${load%% *}" 'BEGIN { exit !(l > 1.0) }'; then
-  machine+=" **The machine was shared with other work (load > 1): figures are indicative.**"
-fi
+machine=$(machine_line -Xmx2g)
 
 args=(--shards "$shards" --rows-per-shard "$rows" --batch-size "$batch" --repeats "$repeats"
   --work-dir "$out/reader" --out "$out/reader-benchmark.md" --command "$command"
