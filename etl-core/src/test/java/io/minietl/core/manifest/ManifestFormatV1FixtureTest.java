@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Manifests committed in format version 1 (src/test/resources/manifest/v1-*.json) must stay
  * readable by every later release. When the format changes, add new fixtures beside these; never
- * edit these.
+ * edit these. {@code v1-delta-batch-rows.json} is {@code v1-delta.json} as writers since the
+ * optional {@code batch-rows} field write it.
  */
 class ManifestFormatV1FixtureTest {
 
@@ -73,7 +74,7 @@ class ManifestFormatV1FixtureTest {
   @Test
   void currentWriterWritesTheV1Format() throws IOException {
     ObjectMapper mapper = new ObjectMapper();
-    for (String name : List.of("v1-snapshot.json", "v1-delta.json")) {
+    for (String name : List.of("v1-snapshot.json", "v1-delta.json", "v1-delta-batch-rows.json")) {
       Manifest m = read(name);
       try (InputStream in = getClass().getResourceAsStream("/manifest/" + name)) {
         assertThat(mapper.readTree(ManifestParser.toJson(m)))
@@ -83,5 +84,8 @@ class ManifestFormatV1FixtureTest {
     }
     assertThat(read("v1-snapshot.json")).isEqualTo(ManifestParserTest.snapshotV1());
     assertThat(read("v1-delta.json")).isEqualTo(ManifestParserTest.deltaV2());
+    assertThat(read("v1-delta-batch-rows.json")).isEqualTo(ManifestParserTest.deltaWithBatchRows());
+    assertThat(read("v1-delta-batch-rows.json").addedShards().get(0).batchRows())
+        .containsExactly(1, 1);
   }
 }

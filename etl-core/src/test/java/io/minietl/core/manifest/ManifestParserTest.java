@@ -159,6 +159,10 @@ class ManifestParserTest {
         .writerId("runner-a")
         .committedAt(T0.plusSeconds(60))
         .addShard(shard("a-2", 13, 21).toBuilder().batchRows(List.of(1, 1)).build())
+        .updateCheckpoint(
+            "shardId-000000000001",
+            ShardCheckpoint.at("49590338271490256608559692538361571095921575989136589999")
+                .withParents(List.of("shardId-000000000000")))
         .build();
   }
 
