@@ -9,6 +9,7 @@ WORKDIR /src
 COPY pom.xml ./
 COPY etl-core/pom.xml etl-core/
 COPY etl-s3/pom.xml etl-s3/
+COPY etl-kinesis/pom.xml etl-kinesis/
 COPY etl-ingest/pom.xml etl-ingest/
 COPY test-support/pom.xml test-support/
 COPY training-reader/pom.xml training-reader/

@@ -1,6 +1,6 @@
 package io.minietl.ingest;
 
-import io.minietl.ingest.source.StreamRecord;
+import io.minietl.kinesis.StreamRecord;
 import java.util.List;
 
 /**

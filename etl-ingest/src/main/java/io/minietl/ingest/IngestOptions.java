@@ -3,7 +3,7 @@ package io.minietl.ingest;
 import io.minietl.core.feature.FeatureRegistry;
 import io.minietl.core.format.ShardCompression;
 import io.minietl.core.record.RecordParser;
-import io.minietl.ingest.source.StartPosition;
+import io.minietl.kinesis.StartPosition;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;

@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.minietl.core.storage.ObjectInfo;
 import io.minietl.core.storage.ObjectStore;
-import io.minietl.ingest.source.KinesisStreamProxy;
-import io.minietl.ingest.source.RecordBatch;
-import io.minietl.ingest.source.ShardDescription;
-import io.minietl.ingest.source.StartPosition;
-import io.minietl.ingest.source.StreamProxy;
-import io.minietl.ingest.source.ThrottledException;
+import io.minietl.kinesis.KinesisStreamProxy;
+import io.minietl.kinesis.RecordBatch;
+import io.minietl.kinesis.ShardDescription;
+import io.minietl.kinesis.StartPosition;
+import io.minietl.kinesis.StreamProxy;
+import io.minietl.kinesis.ThrottledException;
 import io.minietl.s3.S3ObjectStore;
 import io.minietl.testing.KinesisEmulator;
 import io.minietl.testing.LocalStack;
@@ -156,7 +156,7 @@ class FaultsIT {
       } catch (ThrottledException e) {
         throttled.incrementAndGet();
         throw e;
-      } catch (io.minietl.ingest.source.ExpiredIteratorException e) {
+      } catch (io.minietl.kinesis.ExpiredIteratorException e) {
         expired.incrementAndGet();
         throw e;
       }

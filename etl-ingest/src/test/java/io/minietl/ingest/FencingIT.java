@@ -2,7 +2,7 @@ package io.minietl.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.minietl.ingest.source.KinesisStreamProxy;
+import io.minietl.kinesis.KinesisStreamProxy;
 import io.minietl.s3.S3ObjectStore;
 import io.minietl.testing.KinesisEmulator;
 import io.minietl.testing.LocalStack;

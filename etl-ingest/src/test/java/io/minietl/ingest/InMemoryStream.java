@@ -1,12 +1,12 @@
 package io.minietl.ingest;
 
-import io.minietl.ingest.source.ExpiredIteratorException;
-import io.minietl.ingest.source.RecordBatch;
-import io.minietl.ingest.source.ShardDescription;
-import io.minietl.ingest.source.StartPosition;
-import io.minietl.ingest.source.StreamProxy;
-import io.minietl.ingest.source.StreamRecord;
-import io.minietl.ingest.source.ThrottledException;
+import io.minietl.kinesis.ExpiredIteratorException;
+import io.minietl.kinesis.RecordBatch;
+import io.minietl.kinesis.ShardDescription;
+import io.minietl.kinesis.StartPosition;
+import io.minietl.kinesis.StreamProxy;
+import io.minietl.kinesis.StreamRecord;
+import io.minietl.kinesis.ThrottledException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

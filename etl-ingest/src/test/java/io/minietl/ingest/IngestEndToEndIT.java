@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.minietl.core.manifest.DatasetState;
 import io.minietl.core.stats.FeatureStats;
 import io.minietl.ingest.cli.Cli;
-import io.minietl.ingest.source.KinesisStreamProxy;
+import io.minietl.kinesis.KinesisStreamProxy;
 import io.minietl.s3.S3ObjectStore;
 import io.minietl.testing.Emulators;
 import io.minietl.testing.KinesisEmulator;

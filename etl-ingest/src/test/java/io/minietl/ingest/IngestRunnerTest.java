@@ -7,7 +7,7 @@ import io.minietl.core.feature.WordCount;
 import io.minietl.core.format.ShardRow;
 import io.minietl.core.stats.FeatureStats;
 import io.minietl.core.storage.InMemoryObjectStore;
-import io.minietl.ingest.source.StreamRecord;
+import io.minietl.kinesis.StreamRecord;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;

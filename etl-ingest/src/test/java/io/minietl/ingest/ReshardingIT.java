@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.minietl.core.manifest.DatasetState;
 import io.minietl.core.manifest.ShardCheckpoint;
-import io.minietl.ingest.source.KinesisStreamProxy;
+import io.minietl.kinesis.KinesisStreamProxy;
 import io.minietl.s3.S3ObjectStore;
 import io.minietl.testing.Emulators;
 import io.minietl.testing.KinesisEmulator;

@@ -2,8 +2,8 @@ package io.minietl.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.minietl.ingest.source.StartPosition;
-import io.minietl.ingest.source.StreamRecord;
+import io.minietl.kinesis.StartPosition;
+import io.minietl.kinesis.StreamRecord;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;

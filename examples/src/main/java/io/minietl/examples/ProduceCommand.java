@@ -3,7 +3,7 @@ package io.minietl.examples;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import io.minietl.ingest.aws.AwsClients;
+import io.minietl.kinesis.aws.AwsClients;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

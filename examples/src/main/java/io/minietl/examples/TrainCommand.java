@@ -1,6 +1,6 @@
 package io.minietl.examples;
 
-import io.minietl.ingest.aws.AwsClients;
+import io.minietl.kinesis.aws.AwsClients;
 import io.minietl.reader.Batch;
 import io.minietl.reader.BatchIterator;
 import io.minietl.reader.DatasetOptions;

@@ -1,8 +1,8 @@
-package io.minietl.ingest.aws;
+package io.minietl.kinesis.aws;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.minietl.ingest.source.KinesisStreamProxy;
+import io.minietl.kinesis.KinesisStreamProxy;
 import io.minietl.s3.S3ObjectStore;
 import io.minietl.testing.Emulators;
 import io.minietl.testing.KinesisFlavor;

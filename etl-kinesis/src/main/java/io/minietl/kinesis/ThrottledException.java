@@ -1,4 +1,4 @@
-package io.minietl.ingest.source;
+package io.minietl.kinesis;
 
 /** Kinesis refused a call for throughput or rate limits; back off (with jitter) and retry. */
 public final class ThrottledException extends RuntimeException {

@@ -1,4 +1,4 @@
-package io.minietl.ingest.aws;
+package io.minietl.kinesis.aws;
 
 import java.net.URI;
 import java.time.Duration;

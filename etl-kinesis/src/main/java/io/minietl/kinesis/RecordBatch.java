@@ -1,4 +1,4 @@
-package io.minietl.ingest.source;
+package io.minietl.kinesis;
 
 import java.util.List;
 

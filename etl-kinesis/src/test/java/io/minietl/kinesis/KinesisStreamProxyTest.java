@@ -1,4 +1,4 @@
-package io.minietl.ingest.source;
+package io.minietl.kinesis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

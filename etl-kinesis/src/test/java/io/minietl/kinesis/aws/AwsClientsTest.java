@@ -1,4 +1,4 @@
-package io.minietl.ingest.aws;
+package io.minietl.kinesis.aws;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

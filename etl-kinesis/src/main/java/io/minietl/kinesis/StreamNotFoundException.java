@@ -1,4 +1,4 @@
-package io.minietl.ingest.source;
+package io.minietl.kinesis;
 
 /** The configured stream does not exist (or is not visible with these credentials). */
 public final class StreamNotFoundException extends RuntimeException {

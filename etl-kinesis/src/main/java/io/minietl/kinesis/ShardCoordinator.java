@@ -1,8 +1,6 @@
-package io.minietl.ingest;
+package io.minietl.kinesis;
 
 import io.minietl.core.manifest.ShardCheckpoint;
-import io.minietl.ingest.source.ShardDescription;
-import io.minietl.ingest.source.StartPosition;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -11,7 +9,9 @@ import java.util.Set;
 
 /**
  * Decides which Kinesis shards to read and from where, from ListShards and the committed
- * checkpoint. Pure logic: the runner starts and stops the fetchers.
+ * checkpoint. Pure logic, shared by the runner (etl-ingest) and the Flink job (etl-flink): each
+ * keeps its own code that starts and stops the readers of the shards it returns. Immutable, thread
+ * safe.
  *
  * <p>Rules (docs/DESIGN.md, "Resharding"):
  *
@@ -26,21 +26,25 @@ import java.util.Set;
  *   <li>Any other shard starts at the configured initial position.
  * </ul>
  */
-final class ShardCoordinator {
+public final class ShardCoordinator {
   private final StartPosition initialPosition;
 
-  ShardCoordinator(StartPosition initialPosition) {
+  /**
+   * Shards without a committed position and without a known parent start at {@code
+   * initialPosition}.
+   */
+  public ShardCoordinator(StartPosition initialPosition) {
     this.initialPosition = initialPosition;
   }
 
   /** A shard to start reading, and where. */
-  record Assignment(String shardId, List<String> parentShardIds, StartPosition start) {}
+  public record Assignment(String shardId, List<String> parentShardIds, StartPosition start) {}
 
   /**
    * The shards to start now: not {@code running}, not closed in {@code checkpoint}, and with every
    * parent finished.
    */
-  List<Assignment> assignable(
+  public List<Assignment> assignable(
       List<ShardDescription> shards, Map<String, ShardCheckpoint> checkpoint, Set<String> running) {
     Map<String, ShardDescription> listed = new HashMap<>();
     for (ShardDescription s : shards) {
