@@ -163,7 +163,31 @@ public final class Filter {
     return toString().hashCode();
   }
 
-  /** A canonical form, part of a {@link Position}'s spec fingerprint. */
+  /**
+   * The filter's part of the canonical spec string ({@code docs/DESIGN.md}, "The spec
+   * fingerprint"): {@code between(<str>,lo,hi)}, {@code equal(<str>,<str>)}, {@code and(f,...)},
+   * each {@code <str>} its UTF-8 byte length, a colon and the text.
+   */
+  String canonical() {
+    switch (kind) {
+      case BETWEEN:
+        return "between(" + ReadSpec.canonicalString(column) + "," + lo + "," + hi + ")";
+      case EQUAL_TO:
+        return "equal("
+            + ReadSpec.canonicalString(column)
+            + ","
+            + ReadSpec.canonicalString(value)
+            + ")";
+      default:
+        StringBuilder b = new StringBuilder("and(");
+        for (int i = 0; i < parts.size(); i++) {
+          b.append(i == 0 ? "" : ",").append(parts.get(i).canonical());
+        }
+        return b.append(")").toString();
+    }
+  }
+
+  /** A readable form; also the filter's part of the legacy (mtr1) fingerprint. */
   @Override
   public String toString() {
     switch (kind) {

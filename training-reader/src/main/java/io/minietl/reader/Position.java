@@ -8,14 +8,17 @@ import java.util.Objects;
  * Where a {@link BatchIterator} is: enough to resume it after a restart, saved beside a model
  * checkpoint as a short string ({@link #toString()}, read back by {@link #parse}). Immutable.
  *
- * <p>Format (version 1): {@code mtr1:version=V,segment=S,epoch=E,rank=R,world=W,spec=XXXXXXXX,
- * batch=B}. {@code version} is the dataset version the epoch was planned on, {@code segment} the
- * version whose rows are being read (equal to {@code version} unless following), {@code spec} a
- * fingerprint of the {@link ReadSpec}, {@code batch} the number of batches of the segment already
- * yielded.
+ * <p>Format (version 2, the same text in the Python reader): {@code
+ * mtr2:version=V,segment=S,epoch=E,rank=R,world=W,spec=XXXXXXXX,batch=B}. {@code version} is the
+ * dataset version the epoch was planned on, {@code segment} the version whose rows are being read
+ * (equal to {@code version} unless following), {@code spec} the CRC32C of the {@link ReadSpec}'s
+ * canonical string ({@code docs/DESIGN.md}, "The spec fingerprint"), {@code batch} the number of
+ * batches of the segment already yielded. Version 1 ({@code mtr1:}, the same fields with a
+ * Java-only fingerprint) is still read, and resumes in Java only.
  */
 public final class Position {
-  static final String PREFIX = "mtr1:";
+  static final String PREFIX = "mtr2:";
+  static final String LEGACY_PREFIX = "mtr1:";
 
   private final long version;
   private final long segment;
@@ -24,9 +27,22 @@ public final class Position {
   private final int worldSize;
   private final String spec;
   private final long batch;
+  private final boolean legacy;
 
   Position(
       long version, long segment, long epoch, int rank, int worldSize, String spec, long batch) {
+    this(version, segment, epoch, rank, worldSize, spec, batch, false);
+  }
+
+  private Position(
+      long version,
+      long segment,
+      long epoch,
+      int rank,
+      int worldSize,
+      String spec,
+      long batch,
+      boolean legacy) {
     this.version = version;
     this.segment = segment;
     this.epoch = epoch;
@@ -34,6 +50,7 @@ public final class Position {
     this.worldSize = worldSize;
     this.spec = spec;
     this.batch = batch;
+    this.legacy = legacy;
   }
 
   /**
@@ -43,7 +60,8 @@ public final class Position {
    */
   public static Position parse(String text) {
     Objects.requireNonNull(text, "text");
-    if (!text.startsWith(PREFIX)) {
+    boolean legacy = text.startsWith(LEGACY_PREFIX);
+    if (!legacy && !text.startsWith(PREFIX)) {
       throw new IllegalArgumentException(
           "Invalid position '" + text + "': expected the format " + PREFIX + "...");
     }
@@ -63,7 +81,8 @@ public final class Position {
           Integer.parseInt(req(kv, "rank", text)),
           Integer.parseInt(req(kv, "world", text)),
           req(kv, "spec", text),
-          Long.parseLong(req(kv, "batch", text)));
+          Long.parseLong(req(kv, "batch", text)),
+          legacy);
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("Invalid position '" + text + "': " + e.getMessage(), e);
     }
@@ -108,6 +127,13 @@ public final class Position {
     return spec;
   }
 
+  /**
+   * Whether this is a format-1 position, whose fingerprint is {@link ReadSpec#legacyFingerprint}.
+   */
+  boolean legacy() {
+    return legacy;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof Position && toString().equals(o.toString());
@@ -120,7 +146,7 @@ public final class Position {
 
   @Override
   public String toString() {
-    return PREFIX
+    return (legacy ? LEGACY_PREFIX : PREFIX)
         + "version="
         + version
         + ",segment="

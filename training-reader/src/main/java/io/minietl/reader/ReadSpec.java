@@ -132,8 +132,60 @@ public final class ReadSpec {
         + (filter == null ? "none" : filter);
   }
 
-  /** A short fingerprint of everything that decides the sequence; stored in a {@link Position}. */
+  /**
+   * The canonical spec string: everything that decides the sequence of a rank besides epoch, rank
+   * and world size (which a {@link Position} holds itself), in a form any language formats the same
+   * ({@code docs/DESIGN.md}, "The spec fingerprint"). Version 1:
+   *
+   * <pre>{@code
+   * spec/1;batch=32;columns=[10:article_id,7:content];order=shuffle:42;window=8;
+   * split=train:3fe999999999999a;filter=between(10:word_count,5,20);remainder=pad;follow=false
+   * }</pre>
+   */
+  String canonical() {
+    StringBuilder cols = new StringBuilder("[");
+    for (int i = 0; i < columns.size(); i++) {
+      cols.append(i == 0 ? "" : ",").append(canonicalString(columns.get(i)));
+    }
+    cols.append("]");
+    String splitPart =
+        split == null
+            ? "all"
+            : split.name().toLowerCase(java.util.Locale.ROOT)
+                + ":"
+                + String.format("%016x", Double.doubleToLongBits(trainFraction));
+    return String.join(
+        ";",
+        "spec/1",
+        "batch=" + batchSize,
+        "columns=" + cols,
+        "order=" + (shuffle ? "shuffle:" + seed : "sequential"),
+        "window=" + windowUnits,
+        "split=" + splitPart,
+        "filter=" + (filter == null ? "none" : filter.canonical()),
+        "remainder=" + remainder.name().toLowerCase(java.util.Locale.ROOT),
+        "follow=" + (followIdleTimeout != null));
+  }
+
+  /** A string in the canonical spec: its UTF-8 byte length, a colon, the text. */
+  static String canonicalString(String s) {
+    return s.getBytes(StandardCharsets.UTF_8).length + ":" + s;
+  }
+
+  /**
+   * The spec's fingerprint in a {@link Position}: the CRC32C of the UTF-8 {@link #canonical()}
+   * string, 8 lower-case hex digits.
+   */
   String fingerprint() {
+    return Checksums.crc32c(canonical().getBytes(StandardCharsets.UTF_8)).substring(7);
+  }
+
+  /**
+   * The fingerprint of format-1 positions ({@code mtr1:}), written before the canonical string: a
+   * CRC32C of Java's own {@code List.toString()}/{@code Double.toString()} forms, which no other
+   * language reproduces. Kept so that positions saved by earlier releases still resume in Java.
+   */
+  String legacyFingerprint() {
     String canonical =
         String.join(
             ";",

@@ -183,7 +183,8 @@ public final class TrainingDataset implements AutoCloseable {
   public BatchIterator batches(ReadSpec spec, Position position) {
     Objects.requireNonNull(spec, "spec");
     Objects.requireNonNull(position, "position");
-    if (!position.spec().equals(spec.fingerprint())
+    String fingerprint = position.legacy() ? spec.legacyFingerprint() : spec.fingerprint();
+    if (!position.spec().equals(fingerprint)
         || position.epoch() != spec.epoch()
         || position.rank() != spec.rank()
         || position.worldSize() != spec.worldSize()) {

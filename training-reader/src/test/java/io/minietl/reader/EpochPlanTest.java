@@ -108,17 +108,6 @@ class EpochPlanTest {
     assertThat(a).isEqualTo(b);
   }
 
-  @Property(tries = 200)
-  void resumeFromAnyBatchEqualsTheContinuation(
-      @ForAll("cases") Case c, @ForAll @IntRange(max = 50) int at) {
-    // The plan is a pure function of its inputs: resuming at batch k replans and skips k batches.
-    EpochPlan full = EpochPlan.plan(c.units(), c.params(0, 2, Remainder.PAD));
-    int k = full.batchCount() == 0 ? 0 : at % (full.batchCount() + 1);
-    EpochPlan again = EpochPlan.plan(c.units(), c.params(0, 2, Remainder.PAD));
-    long[] tail = Arrays.copyOfRange(again.rows(), k * c.batch(), again.rows().length);
-    assertThat(tail).isEqualTo(Arrays.copyOfRange(full.rows(), k * c.batch(), full.rows().length));
-  }
-
   @Property(tries = 50)
   void threeShardsAndEightRanksWork(@ForAll @IntRange(min = 1, max = 5) int batch) {
     Case c = new Case(new int[] {7, 3, 11}, 8, batch, 2, 42, true);
