@@ -7,6 +7,7 @@ FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src
 # Dependencies first, so that a source change does not download them again.
 COPY pom.xml ./
+COPY etl-cli/pom.xml etl-cli/
 COPY etl-core/pom.xml etl-core/
 COPY etl-s3/pom.xml etl-s3/
 COPY etl-kinesis/pom.xml etl-kinesis/

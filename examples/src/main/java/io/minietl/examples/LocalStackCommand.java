@@ -1,5 +1,7 @@
 package io.minietl.examples;
 
+import io.minietl.cli.CommandContext;
+import io.minietl.cli.Converters;
 import io.minietl.testing.KinesisEmulator;
 import io.minietl.testing.KinesisFlavor;
 import io.minietl.testing.S3Emulator;
@@ -11,9 +13,11 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code local-stack}: the local stack of {@code ./demo} in one process. Starts kinesalite (the
@@ -27,56 +31,84 @@ import java.util.Map;
  * script holds the other end of a pipe, so this also happens when the script is killed) or on
  * SIGTERM/SIGINT. The objects stay in the store directory ({@code <dir>/<bucket>/<key>}).
  */
-final class LocalStackCommand {
-  private final Path root;
-  private final Path s3Dir;
-  private final Path logDir;
-  private final Path envFile;
-  private final String stream;
-  private final int shards;
-  private final String bucket;
+@Command(
+    name = "local-stack",
+    description = {
+      "kinesalite and s3proxy on free loopback ports for ./demo: creates the stream and the bucket,"
+          + " writes the client environment to --env-file, then waits until standard input ends"
+          + " or SIGTERM."
+    })
+final class LocalStackCommand implements Callable<Integer> {
+  private final CommandContext context;
 
-  private LocalStackCommand(Map<String, String> v) {
-    this.root = Paths.get(v.get("--root")).toAbsolutePath().normalize();
-    this.s3Dir = Paths.get(v.get("--s3-dir")).toAbsolutePath().normalize();
-    this.logDir = Paths.get(v.get("--log-dir")).toAbsolutePath().normalize();
-    this.envFile = Paths.get(v.get("--env-file")).toAbsolutePath().normalize();
-    this.stream = v.get("--stream");
-    this.bucket = v.get("--bucket");
-    try {
-      this.shards = Integer.parseInt(v.get("--shards"));
-    } catch (NumberFormatException e) {
-      throw new ProduceCommand.UsageError("Invalid --shards '" + v.get("--shards") + "'");
-    }
+  @Option(
+      names = "--env-file",
+      paramLabel = "FILE",
+      required = true,
+      description = "Where to write the environment a client needs (export lines).")
+  String envFile;
+
+  @Option(
+      names = "--s3-dir",
+      paramLabel = "DIR",
+      defaultValue = ".demo/s3",
+      description = "s3proxy's store: <dir>/<bucket>/<key>.")
+  String s3Dir;
+
+  @Option(
+      names = "--log-dir",
+      paramLabel = "DIR",
+      defaultValue = ".demo/logs",
+      description = "The emulators' logs.")
+  String logDir;
+
+  @Option(
+      names = "--root",
+      paramLabel = "REPO",
+      defaultValue = ".",
+      description = "The repository root (its node_modules hold kinesalite).")
+  String root;
+
+  @Option(
+      names = "--stream",
+      paramLabel = "NAME",
+      defaultValue = "MyStream",
+      description = "Stream to create.")
+  String stream;
+
+  @Option(
+      names = "--shards",
+      paramLabel = "N",
+      defaultValue = "4",
+      converter = Converters.PositiveInt.class,
+      description = "Shards of the stream.")
+  int shards;
+
+  @Option(
+      names = "--bucket",
+      paramLabel = "NAME",
+      defaultValue = "my-bucket",
+      description = "Bucket to create.")
+  String bucket;
+
+  LocalStackCommand(CommandContext context) {
+    this.context = context;
   }
 
-  static final String USAGE =
-      "  local-stack --env-file FILE [--s3-dir DIR] [--log-dir DIR] [--root REPO]\n"
-          + "              [--stream MyStream] [--shards 4] [--bucket my-bucket]\n";
+  @Override
+  public Integer call() throws IOException {
+    return run(context.out());
+  }
 
-  static LocalStackCommand parse(List<String> args) {
-    Map<String, String> v = new LinkedHashMap<>();
-    v.put("--root", ".");
-    v.put("--s3-dir", ".demo/s3");
-    v.put("--log-dir", ".demo/logs");
-    v.put("--env-file", null);
-    v.put("--stream", "MyStream");
-    v.put("--shards", "4");
-    v.put("--bucket", "my-bucket");
-    for (int i = 0; i < args.size(); i += 2) {
-      if (!v.containsKey(args.get(i)) || i + 1 >= args.size()) {
-        throw new ProduceCommand.UsageError(
-            "Invalid local-stack argument '" + args.get(i) + "'; usage:\n" + USAGE);
-      }
-      v.put(args.get(i), args.get(i + 1));
-    }
-    if (v.get("--env-file") == null) {
-      throw new ProduceCommand.UsageError("Missing --env-file; usage:\n" + USAGE);
-    }
-    return new LocalStackCommand(v);
+  private static Path absolute(String path) {
+    return Paths.get(path).toAbsolutePath().normalize();
   }
 
   int run(PrintStream out) throws IOException {
+    Path root = absolute(this.root);
+    Path s3Dir = absolute(this.s3Dir);
+    Path logDir = absolute(this.logDir);
+    Path envFile = absolute(this.envFile);
     Files.createDirectories(s3Dir);
     Files.createDirectories(logDir);
     Files.deleteIfExists(envFile);

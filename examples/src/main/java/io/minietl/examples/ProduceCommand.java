@@ -3,6 +3,9 @@ package io.minietl.examples;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import io.minietl.cli.CommandContext;
+import io.minietl.cli.Converters;
+import io.minietl.cli.Env;
 import io.minietl.kinesis.aws.AwsClients;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
@@ -15,91 +18,119 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
-import java.util.EnumMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 
 /**
  * {@code produce}: puts fake articles ({@link ArticleGenerator}) or the lines of a JSON-lines file
  * into a stream with {@link SampleProducer}, one or more times with a pause between iterations.
  */
-final class ProduceCommand {
+@Command(
+    name = "produce",
+    description = "Put sample articles (or the lines of a JSON-lines file) into a Kinesis stream.",
+    footer = {
+      "",
+      "Endpoint, region and credentials come from the standard AWS environment"
+          + " (AWS_ENDPOINT_URL_KINESIS or AWS_ENDPOINT_URL, AWS_REGION, AWS_ACCESS_KEY_ID, ...);"
+          + " kinesalite needs CBOR_ENABLED=false."
+    })
+final class ProduceCommand implements Callable<Integer> {
   private static final JsonFactory JSON = new JsonFactory();
-  private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)");
 
-  private final String stream;
-  private final long records;
-  private final Double sizeMb;
-  private final int iterations;
-  private final Duration pause;
-  private final double malformedShare;
-  private final long seed;
-  private final Path replay;
-  private final URI endpoint;
+  private final CommandContext context;
 
-  private ProduceCommand(Map<ProducerOption, String> values) {
-    this.stream = values.get(ProducerOption.STREAM);
-    this.records = positiveLong(values, ProducerOption.RECORDS);
-    this.sizeMb =
-        values.get(ProducerOption.SIZE_MB) == null
-            ? null
-            : positiveDouble(values, ProducerOption.SIZE_MB);
-    this.iterations = (int) positiveLong(values, ProducerOption.ITERATIONS);
-    this.pause = duration(values, ProducerOption.PAUSE);
-    this.malformedShare = share(values);
-    this.seed = parseLong(values, ProducerOption.SEED);
-    String replayFile = values.get(ProducerOption.REPLAY);
-    this.replay = replayFile == null ? null : Paths.get(replayFile);
-    if (replay != null && !Files.isReadable(replay)) {
-      throw new UsageError(
-          "Invalid --replay " + replayFile + ": no such readable file (one JSON article a line)");
-    }
-    String endpointText = values.get(ProducerOption.ENDPOINT);
-    this.endpoint = endpointText == null ? null : URI.create(endpointText);
-    if (stream == null || stream.isBlank()) {
-      throw new UsageError("Missing --stream (or MINIETL_STREAM)");
-    }
+  @Option(
+      names = "--stream",
+      paramLabel = "NAME",
+      defaultValue = "MyStream",
+      description = "Kinesis stream to put the articles into.")
+  @Env("MINIETL_STREAM")
+  String stream;
+
+  @Option(
+      names = "--records",
+      paramLabel = "N",
+      defaultValue = "1000",
+      converter = Converters.PositiveInt.class,
+      description = "Articles per iteration (ignored with --size-mb or --replay).")
+  @Env("NUM_RECORDS")
+  int records;
+
+  @Option(
+      names = "--size-mb",
+      paramLabel = "MB",
+      converter = PositiveNumber.class,
+      description = "Instead of --records: put articles until this many MB per iteration.")
+  @Env("DATASET_SIZE_MB")
+  Double sizeMb;
+
+  @Option(
+      names = "--iterations",
+      paramLabel = "N",
+      defaultValue = "1",
+      converter = Converters.PositiveInt.class,
+      description = "How many times to produce the set.")
+  @Env("NUM_ITERATIONS")
+  int iterations;
+
+  @Option(
+      names = "--pause",
+      paramLabel = "DURATION",
+      defaultValue = "10s",
+      converter = Converters.Duration.class,
+      description = "Pause between iterations (e.g. 500ms, 10s, 1m).")
+  @Env("ITERATION_PAUSE")
+  Duration pause;
+
+  @Option(
+      names = "--malformed-share",
+      paramLabel = "SHARE",
+      defaultValue = "0",
+      converter = Share.class,
+      description =
+          "Share of deliberately malformed records (0..1), to show the runner's error output.")
+  @Env("MALFORMED_SHARE")
+  double malformedShare;
+
+  @Option(
+      names = "--seed",
+      paramLabel = "N",
+      defaultValue = "42",
+      description = "Seed of the generator: same seed, same articles.")
+  @Env("PRODUCER_SEED")
+  long seed;
+
+  @Option(
+      names = "--replay",
+      paramLabel = "FILE",
+      converter = ReadableFile.class,
+      description =
+          "Put the lines of this JSON-lines file (one article per line) instead of fake articles.")
+  @Env("REPLAY_FILE")
+  Path replay;
+
+  @Option(
+      names = "--endpoint",
+      paramLabel = "URL",
+      description =
+          "Kinesis endpoint (LocalStack, emulators); wins over AWS_ENDPOINT_URL_KINESIS and"
+              + " AWS_ENDPOINT_URL, which also work. Unset: AWS.")
+  URI endpoint;
+
+  ProduceCommand(CommandContext context) {
+    this.context = context;
   }
 
-  /** Parses flags over the environment over the defaults. */
-  static ProduceCommand parse(List<String> args, Map<String, String> env) {
-    Map<ProducerOption, String> values = new EnumMap<>(ProducerOption.class);
-    for (ProducerOption o : ProducerOption.values()) {
-      String fromEnv = o.env() == null ? null : env.get(o.env());
-      String value = fromEnv != null && !fromEnv.isBlank() ? fromEnv.trim() : o.defaultValue();
-      if (value != null) {
-        values.put(o, value);
-      }
-    }
-    // AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_KINESIS are resolved by AwsClients from the
-    // environment: only a flag sets the explicit endpoint.
-    values.remove(ProducerOption.ENDPOINT);
-    for (int i = 0; i < args.size(); i++) {
-      String arg = args.get(i);
-      String flag = arg;
-      String value = null;
-      int eq = arg.indexOf('=');
-      if (arg.startsWith("--") && eq > 0) {
-        flag = arg.substring(0, eq);
-        value = arg.substring(eq + 1);
-      }
-      ProducerOption o = ProducerOption.byFlag(flag);
-      if (o == null) {
-        throw new UsageError("Unknown option '" + arg + "' for produce: see --help");
-      }
-      if (value == null) {
-        if (i + 1 >= args.size()) {
-          throw new UsageError("Missing value of " + flag);
-        }
-        value = args.get(++i);
-      }
-      values.put(o, value);
-    }
-    return new ProduceCommand(values);
+  @Override
+  public Integer call() {
+    run(context.environment(), context.out());
+    return 0;
   }
 
   /** Runs every iteration; returns the number of records put. */
@@ -267,75 +298,8 @@ final class ProduceCommand {
     }
   }
 
-  static Duration parseDuration(String flag, String text) {
-    Matcher m = DURATION.matcher(text.trim());
-    if (!m.matches()) {
-      throw new UsageError(
-          "Invalid " + flag + " '" + text + "': expected a duration like 500ms, 10s, 1m or 1h");
-    }
-    long n = Long.parseLong(m.group(1));
-    switch (m.group(2)) {
-      case "ms":
-        return Duration.ofMillis(n);
-      case "s":
-        return Duration.ofSeconds(n);
-      case "m":
-        return Duration.ofMinutes(n);
-      default:
-        return Duration.ofHours(n);
-    }
-  }
-
   private static String format(Duration d) {
     return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
-  }
-
-  private static Duration duration(Map<ProducerOption, String> values, ProducerOption o) {
-    return parseDuration(o.flag(), values.get(o));
-  }
-
-  private static long parseLong(Map<ProducerOption, String> values, ProducerOption o) {
-    String text = values.get(o);
-    try {
-      return Long.parseLong(text.trim());
-    } catch (NumberFormatException e) {
-      throw new UsageError("Invalid " + o.flag() + " '" + text + "': expected an integer");
-    }
-  }
-
-  private static long positiveLong(Map<ProducerOption, String> values, ProducerOption o) {
-    long n = parseLong(values, o);
-    if (n < 1 || n > Integer.MAX_VALUE) {
-      throw new UsageError("Invalid " + o.flag() + " " + n + ": must be 1.." + Integer.MAX_VALUE);
-    }
-    return n;
-  }
-
-  private static double positiveDouble(Map<ProducerOption, String> values, ProducerOption o) {
-    String text = values.get(o);
-    try {
-      double d = Double.parseDouble(text.trim());
-      if (d > 0 && Double.isFinite(d)) {
-        return d;
-      }
-    } catch (NumberFormatException e) {
-      // below
-    }
-    throw new UsageError("Invalid " + o.flag() + " '" + text + "': expected a positive number");
-  }
-
-  private static double share(Map<ProducerOption, String> values) {
-    String text = values.get(ProducerOption.MALFORMED_SHARE);
-    try {
-      double d = Double.parseDouble(text.trim());
-      if (d >= 0 && d <= 1) {
-        return d;
-      }
-    } catch (NumberFormatException e) {
-      // below
-    }
-    throw new UsageError(
-        "Invalid --malformed-share '" + text + "': expected a number between 0 and 1 (e.g. 0.02)");
   }
 
   long records() {
@@ -362,12 +326,45 @@ final class ProduceCommand {
     return stream;
   }
 
-  /** A bad flag or value: exit code 2 with one line. */
-  static final class UsageError extends IllegalArgumentException {
-    private static final long serialVersionUID = 1L;
+  /** A number above zero. */
+  static final class PositiveNumber implements ITypeConverter<Double> {
+    @Override
+    public Double convert(String value) {
+      double d = new Converters.Number().convert(value);
+      if (d <= 0) {
+        throw new TypeConversionException("expected a number above zero, like 5 or 0.5");
+      }
+      return d;
+    }
+  }
 
-    UsageError(String message) {
-      super(message);
+  /** A share: a number from 0 to 1. */
+  static final class Share implements ITypeConverter<Double> {
+    @Override
+    public Double convert(String value) {
+      double d;
+      try {
+        d = new Converters.Number().convert(value);
+      } catch (TypeConversionException e) {
+        d = -1;
+      }
+      if (d < 0 || d > 1) {
+        throw new TypeConversionException("expected a number between 0 and 1 (e.g. 0.02)");
+      }
+      return d;
+    }
+  }
+
+  /** A file this process can read. */
+  static final class ReadableFile implements ITypeConverter<Path> {
+    @Override
+    public Path convert(String value) {
+      Path p = Paths.get(value);
+      if (!Files.isReadable(p) || Files.isDirectory(p)) {
+        throw new TypeConversionException(
+            "expected a readable JSON-lines file (one article a line)");
+      }
+      return p;
     }
   }
 }

@@ -1,5 +1,9 @@
 package io.minietl.examples;
 
+import io.minietl.cli.CommandContext;
+import io.minietl.cli.Converters;
+import io.minietl.cli.Env;
+import io.minietl.cli.UsageException;
 import io.minietl.kinesis.aws.AwsClients;
 import io.minietl.reader.Batch;
 import io.minietl.reader.BatchIterator;
@@ -9,9 +13,13 @@ import io.minietl.reader.ReadSpec;
 import io.minietl.reader.TrainingDataset;
 import java.io.PrintStream;
 import java.net.URI;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -29,62 +37,85 @@ import software.amazon.awssdk.services.s3.S3Client;
  *
  * Endpoint, region and credentials come from the standard AWS environment.
  */
-final class TrainCommand {
-  private final URI dataset;
-  private final int epochs;
-  private final int worldSize;
-  private final int batchSize;
-  private final long seed;
+@Command(
+    name = "train",
+    description = {
+      "A trainer loop with training-reader: epochs x simulated ranks, a stop halfway and a resume"
+          + " from the saved position, batches/s; fails unless every row is seen once per epoch."
+    },
+    footer = {
+      "",
+      "Endpoint, region and credentials come from the standard AWS environment"
+          + " (AWS_ENDPOINT_URL_S3 or AWS_ENDPOINT_URL, AWS_REGION, AWS_ACCESS_KEY_ID, ...)."
+    })
+final class TrainCommand implements Callable<Integer> {
+  private final CommandContext context;
 
-  private TrainCommand(URI dataset, int epochs, int worldSize, int batchSize, long seed) {
-    this.dataset = dataset;
-    this.epochs = epochs;
-    this.worldSize = worldSize;
-    this.batchSize = batchSize;
-    this.seed = seed;
+  @Option(
+      names = "--dataset",
+      paramLabel = "s3://BUCKET/PREFIX",
+      converter = S3Uri.class,
+      description = "Dataset root, s3://bucket/prefix.")
+  @Env("MINIETL_DATASET")
+  URI dataset;
+
+  @Option(
+      names = "--epochs",
+      paramLabel = "N",
+      defaultValue = "2",
+      converter = Converters.PositiveInt.class,
+      description = "Epochs to run.")
+  int epochs;
+
+  @Option(
+      names = "--world-size",
+      paramLabel = "N",
+      defaultValue = "2",
+      converter = Converters.PositiveInt.class,
+      description = "Simulated ranks (run one after the other in this process).")
+  int worldSize;
+
+  @Option(
+      names = "--batch-size",
+      paramLabel = "N",
+      defaultValue = "32",
+      converter = Converters.PositiveInt.class,
+      description = "Rows per batch.")
+  int batchSize;
+
+  @Option(
+      names = "--seed",
+      paramLabel = "N",
+      defaultValue = "42",
+      description = "Seed of the shuffle.")
+  long seed;
+
+  TrainCommand(CommandContext context) {
+    this.context = context;
   }
 
-  static TrainCommand parse(List<String> args, Map<String, String> env) {
-    String dataset = env.get("MINIETL_DATASET");
-    int epochs = 2;
-    int worldSize = 2;
-    int batchSize = 32;
-    long seed = 42;
-    for (int i = 0; i < args.size(); i++) {
-      String flag = args.get(i);
-      if (flag.equals("--verbose")) {
-        continue;
-      }
-      if (i + 1 >= args.size()) {
-        throw new ProduceCommand.UsageError("Option " + flag + " needs a value");
-      }
-      String value = args.get(++i);
+  @Override
+  public Integer call() {
+    if (dataset == null) {
+      throw new UsageException("Missing --dataset (or MINIETL_DATASET)");
+    }
+    return run(context.environment(), context.out());
+  }
+
+  /** {@code s3://bucket[/prefix]}. */
+  static final class S3Uri implements ITypeConverter<URI> {
+    @Override
+    public URI convert(String value) {
       try {
-        switch (flag) {
-          case "--dataset" -> dataset = value;
-          case "--epochs" -> epochs = positive(flag, Integer.parseInt(value));
-          case "--world-size" -> worldSize = positive(flag, Integer.parseInt(value));
-          case "--batch-size" -> batchSize = positive(flag, Integer.parseInt(value));
-          case "--seed" -> seed = Long.parseLong(value);
-          default -> throw new ProduceCommand.UsageError("Unknown option: " + flag);
+        URI uri = URI.create(value.trim());
+        if ("s3".equals(uri.getScheme()) && uri.getHost() != null) {
+          return uri;
         }
-      } catch (NumberFormatException e) {
-        throw new ProduceCommand.UsageError(
-            "Invalid " + flag + " '" + value + "': expected a number");
+      } catch (IllegalArgumentException e) {
+        // below
       }
+      throw new TypeConversionException("expected s3://bucket/prefix");
     }
-    if (dataset == null || !dataset.startsWith("s3://")) {
-      throw new ProduceCommand.UsageError(
-          "Missing or invalid --dataset (or MINIETL_DATASET): expected s3://bucket/prefix");
-    }
-    return new TrainCommand(URI.create(dataset), epochs, worldSize, batchSize, seed);
-  }
-
-  private static int positive(String flag, int n) {
-    if (n < 1) {
-      throw new ProduceCommand.UsageError("Invalid " + flag + " " + n + ": must be at least 1");
-    }
-    return n;
   }
 
   int run(Map<String, String> env, PrintStream out) {

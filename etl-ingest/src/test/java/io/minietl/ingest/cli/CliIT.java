@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.minietl.cli.ExitCode;
 import io.minietl.core.feature.WordCount;
 import io.minietl.core.manifest.DatasetState;
 import io.minietl.core.stats.FeatureStats;
@@ -38,11 +39,15 @@ class CliIT {
     return Cli.run(args, env);
   }
 
-  /** Exit code 2 and one line naming the problem, no stack trace. */
+  /** Exit code 2, one line naming the problem (and its cause on a second line), no stack trace. */
   private static void assertBadConfiguration(Cli.Result r, String... mentions) {
-    assertThat(r.code()).as("exit code; stderr: %s", r.err()).isEqualTo(Main.BAD_CONFIGURATION);
-    assertThat(r.errLines()).hasSize(1);
-    assertThat(r.errLines().get(0)).startsWith("etl-ingest: ").contains(mentions);
+    assertThat(r.code()).as("exit code; stderr: %s", r.err()).isEqualTo(ExitCode.USAGE.code());
+    assertThat(r.errLines()).hasSizeBetween(1, 2);
+    assertThat(r.errLines().get(0)).startsWith("etl-ingest: ");
+    if (r.errLines().size() == 2) {
+      assertThat(r.errLines().get(1)).startsWith("  cause: ");
+    }
+    assertThat(r.err()).contains(mentions);
     // No stack trace, no exception class name (an AWS error code like ResourceNotFoundException is
     // fine: it names the problem).
     assertThat(r.err())
@@ -94,7 +99,7 @@ class CliIT {
     // --verbose adds the stack trace.
     Cli.Result verbose =
         run(List.of("stats", "--dataset", "s3://no-such-bucket-cli/ds", "--verbose"), env);
-    assertThat(verbose.code()).isEqualTo(Main.BAD_CONFIGURATION);
+    assertThat(verbose.code()).isEqualTo(ExitCode.USAGE.code());
     assertThat(verbose.err()).contains("\tat ");
   }
 

@@ -2,56 +2,122 @@ package io.minietl.ingest.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.minietl.cli.Cli;
+import io.minietl.cli.CommandContext;
+import io.minietl.ingest.IngestOptions;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.OptionSpec;
 
-/** The README's options table and {@code --help} say what the code does. */
+/** The README's options table and each command's {@code --help} say what the code does. */
 class CliOptionDocsTest {
+  private static final CommandContext NO_ENV = CommandContext.of(Map.of(), System.out, System.err);
+
+  private static Map<String, CommandLine> commands() {
+    return Main.CLI.commandLine(NO_ENV).getSubcommands();
+  }
+
+  private static boolean documented(OptionSpec o) {
+    return !o.usageHelp() && !o.versionHelp();
+  }
+
   @Test
   void readmeListsEveryOptionWithItsEnvironmentVariableAndDefault() throws IOException {
     Path root = Path.of(System.getProperty("minietl.root", "..")).toAbsolutePath();
     String readme = Files.readString(root.resolve("README.md"));
-
-    for (CliOption o : CliOption.values()) {
-      String row =
-          "| `"
-              + o.flag()
-              + "` | "
-              + (o.env() == null ? "" : "`" + o.env() + "`")
-              + " | "
-              + (o.defaultValue() == null ? "" : "`" + o.defaultValue() + "`")
-              + " |";
-      assertThat(readme).as("README row of %s", o.flag()).contains(row);
+    assertThat(commands()).containsOnlyKeys("run", "stats", "gc");
+    for (CommandLine command : commands().values()) {
+      for (OptionSpec o : command.getCommandSpec().options()) {
+        if (!documented(o)) {
+          continue;
+        }
+        String env = Cli.environmentVariable(o);
+        String row =
+            "| `"
+                + o.longestName()
+                + "` | "
+                + (env == null ? "" : "`" + env + "`")
+                + " | "
+                + (o.defaultValue() == null ? "" : "`" + o.defaultValue() + "`")
+                + " |";
+        assertThat(readme).as("README row of %s", o.longestName()).contains(row);
+      }
     }
   }
 
   @Test
-  void helpListsEveryFlag() {
-    String usage = Main.usage();
-    for (CliOption o : CliOption.values()) {
-      assertThat(usage).contains(o.flag());
+  void eachCommandsHelpListsItsOwnFlagsOnly() {
+    Set<String> runFlags = flags("run");
+    assertThat(runFlags).contains("--stream", "--dataset", "--stop-when-idle", "--verbose");
+    assertThat(flags("stats")).containsExactlyInAnyOrder("--dataset", "--endpoint", "--verbose");
+    assertThat(flags("gc"))
+        .containsExactlyInAnyOrder("--dataset", "--endpoint", "--grace", "--dry-run", "--verbose");
+    for (String command : List.of("run", "stats", "gc")) {
+      String help = help(command, "--help");
+      assertThat(help).startsWith("Usage: etl-ingest " + command + " ");
+      for (String flag : flags(command)) {
+        assertThat(help).as("%s --help", command).contains(flag);
+      }
+      if (!command.equals("run")) {
+        assertThat(help).doesNotContain("--stream").doesNotContain("--target-shard-size");
+      }
     }
+    assertThat(help("run", "--help"))
+        .contains("Env MINIETL_TARGET_SHARD_SIZE, default 64MiB.")
+        .contains("Env MINIETL_STREAM.")
+        .contains("Exit codes: 0 ok, 1 unexpected failure, 2 usage or configuration error, 3");
+    assertThat(help("gc", "--help")).contains("Env MINIETL_GC_GRACE, default 1h.");
+    assertThat(help("--help")).contains("run").contains("stats").contains("gc");
+    assertThat(help("--version")).isEqualTo("etl-ingest " + Cli.version() + "\n");
   }
 
   @Test
   void defaultsParseIntoValidOptions() {
-    CliArguments a = CliArguments.parse(List.of("run"), Map.of());
-    assertThat(Main.options(a).targetShardBytes()).isEqualTo(64L << 20);
-    assertThat(Main.options(a).stopWhenIdle()).isNull();
+    IngestOptions options = run(List.of("run"), Map.of()).options();
+    assertThat(options.targetShardBytes()).isEqualTo(64L << 20);
+    assertThat(options.maxShardRows()).isEqualTo(1_000_000);
+    assertThat(options.progressInterval()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(options.stopWhenIdle()).isNull();
   }
 
   @Test
-  void aFlagWinsOverItsEnvironmentVariable() {
-    CliArguments a =
-        CliArguments.parse(
-            List.of("run", "--max-shard-rows=5"), Map.of("MINIETL_MAX_SHARD_ROWS", "7"));
-    assertThat(a.positiveLong(CliOption.MAX_SHARD_ROWS)).isEqualTo(5);
-    CliArguments fromEnv =
-        CliArguments.parse(List.of("run"), Map.of("MINIETL_MAX_SHARD_ROWS", "7"));
-    assertThat(fromEnv.positiveLong(CliOption.MAX_SHARD_ROWS)).isEqualTo(7);
+  void aFlagWinsOverItsEnvironmentVariableWhichWinsOverTheDefault() {
+    Map<String, String> env = Map.of("MINIETL_MAX_SHARD_ROWS", "7", "MINIETL_STOP_WHEN_IDLE", "3s");
+    assertThat(run(List.of("run", "--max-shard-rows=5"), env).options().maxShardRows())
+        .isEqualTo(5);
+    IngestOptions fromEnv = run(List.of("run"), env).options();
+    assertThat(fromEnv.maxShardRows()).isEqualTo(7);
+    assertThat(fromEnv.stopWhenIdle()).isEqualTo(Duration.ofSeconds(3));
+  }
+
+  private static RunCommand run(List<String> args, Map<String, String> env) {
+    return (RunCommand) Main.CLI.parse(args, CommandContext.of(env, System.out, System.err));
+  }
+
+  private static Set<String> flags(String command) {
+    return commands().get(command).getCommandSpec().options().stream()
+        .filter(CliOptionDocsTest::documented)
+        .map(OptionSpec::longestName)
+        .collect(Collectors.toSet());
+  }
+
+  private static String help(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8)) {
+      int code = Main.run(List.of(args), CommandContext.of(Map.of(), o, System.err));
+      assertThat(code).isZero();
+    }
+    return out.toString(StandardCharsets.UTF_8);
   }
 }

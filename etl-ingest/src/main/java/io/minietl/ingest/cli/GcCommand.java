@@ -1,0 +1,84 @@
+package io.minietl.ingest.cli;
+
+import io.minietl.cli.CommandContext;
+import io.minietl.cli.Converters;
+import io.minietl.cli.Env;
+import io.minietl.cli.ExitCode;
+import io.minietl.core.storage.ObjectInfo;
+import io.minietl.ingest.DatasetMaintenance;
+import io.minietl.s3.S3ObjectStore;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/** {@code gc}: deletes shard and error files no manifest lists, older than the grace period. */
+@Command(
+    name = "gc",
+    description =
+        "Delete shard and error files that no manifest lists (left by crashes or fenced runners),"
+            + " older than --grace.")
+final class GcCommand implements Callable<Integer> {
+  private final CommandContext context;
+
+  @Mixin DatasetOption dataset;
+
+  @Option(
+      names = "--grace",
+      paramLabel = "DURATION",
+      defaultValue = "1h",
+      converter = Converters.Duration.class,
+      description = "Only delete unlisted objects older than this.")
+  @Env("MINIETL_GC_GRACE")
+  Duration grace;
+
+  @Option(names = "--dry-run", description = "List what would be deleted, delete nothing.")
+  boolean dryRun;
+
+  GcCommand(CommandContext context) {
+    this.context = context;
+  }
+
+  @Override
+  public Integer call() {
+    PrintStream out = context.out();
+    try (S3Client s3 = dataset.clients(context).newS3Client()) {
+      S3ObjectStore store = S3ObjectStore.create(s3, dataset.dataset());
+      store.checkAccess();
+      List<ObjectInfo> garbage =
+          DatasetMaintenance.collectGarbage(store, grace, Instant.now(), dryRun);
+      for (ObjectInfo o : garbage) {
+        out.println(
+            (dryRun ? "would delete " : "deleted ") + o.key() + " (" + o.size() + " bytes)");
+      }
+      out.printf(
+          Locale.ROOT,
+          "gc: %d unlisted object(s) older than %s %s%n",
+          garbage.size(),
+          format(grace),
+          dryRun ? "found (dry run)" : "deleted");
+      return ExitCode.OK.code();
+    }
+  }
+
+  /** 1h, 30s, 500ms: how a user would have typed it. */
+  static String format(Duration d) {
+    if (d.toMillis() % 1000 != 0) {
+      return d.toMillis() + "ms";
+    }
+    long s = d.toSeconds();
+    if (s % 3600 == 0 && s > 0) {
+      return s / 3600 + "h";
+    }
+    if (s % 60 == 0 && s > 0) {
+      return s / 60 + "m";
+    }
+    return s + "s";
+  }
+}

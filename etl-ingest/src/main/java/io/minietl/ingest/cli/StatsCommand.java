@@ -1,0 +1,83 @@
+package io.minietl.ingest.cli;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.minietl.cli.CommandContext;
+import io.minietl.cli.ExitCode;
+import io.minietl.core.manifest.DatasetState;
+import io.minietl.core.manifest.ShardCheckpoint;
+import io.minietl.core.stats.FeatureStats;
+import io.minietl.ingest.DatasetMaintenance;
+import io.minietl.s3.S3ObjectStore;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/** {@code stats}: what the latest manifest of the dataset says, as JSON, without reading data. */
+@Command(
+    name = "stats",
+    description = "Print what the latest manifest of --dataset says, as JSON (reads no data).")
+final class StatsCommand implements Callable<Integer> {
+  private final CommandContext context;
+
+  @Mixin DatasetOption dataset;
+
+  StatsCommand(CommandContext context) {
+    this.context = context;
+  }
+
+  @Override
+  public Integer call() {
+    try (S3Client s3 = dataset.clients(context).newS3Client()) {
+      S3ObjectStore store = S3ObjectStore.create(s3, dataset.dataset());
+      store.checkAccess();
+      context.out().println(statsJson(store.location(), DatasetMaintenance.latest(store)));
+      return ExitCode.OK.code();
+    }
+  }
+
+  /** The {@code stats} JSON: what the latest manifest says, without reading data. */
+  static String statsJson(String location, DatasetState state) {
+    StringWriter w = new StringWriter();
+    try (JsonGenerator g = new JsonFactory().createGenerator(w)) {
+      g.useDefaultPrettyPrinter();
+      g.writeStartObject();
+      g.writeStringField("dataset", location);
+      g.writeNumberField("version", state.version());
+      g.writeNumberField("shards", state.shards().size());
+      g.writeNumberField("rows", state.totalRows());
+      g.writeNumberField("bytes", state.totalBytes());
+      g.writeNumberField("error_records", state.totalErrorRecords());
+      g.writeNumberField("error_files", state.errorFiles().size());
+      long closed = state.checkpoint().values().stream().filter(ShardCheckpoint::closed).count();
+      g.writeObjectFieldStart("kinesis_shards");
+      g.writeNumberField("checkpointed", state.checkpoint().size());
+      g.writeNumberField("closed", closed);
+      g.writeEndObject();
+      g.writeObjectFieldStart("features");
+      for (Map.Entry<String, FeatureStats> e : state.stats().entrySet()) {
+        FeatureStats s = e.getValue();
+        g.writeObjectFieldStart(e.getKey());
+        g.writeNumberField("count", s.count());
+        if (!s.isEmpty()) {
+          g.writeNumberField("mean", s.mean());
+          g.writeNumberField("min", s.min());
+          g.writeNumberField("max", s.max());
+          g.writeNumberField("stddev", s.stddev());
+          g.writeNumberField("sum", s.sum());
+        }
+        g.writeEndObject();
+      }
+      g.writeEndObject();
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return w.toString();
+  }
+}
