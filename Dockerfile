@@ -12,6 +12,7 @@ COPY etl-core/pom.xml etl-core/
 COPY etl-s3/pom.xml etl-s3/
 COPY etl-kinesis/pom.xml etl-kinesis/
 COPY etl-ingest/pom.xml etl-ingest/
+COPY etl-flink/pom.xml etl-flink/
 COPY test-support/pom.xml test-support/
 COPY training-reader/pom.xml training-reader/
 COPY examples/pom.xml examples/

@@ -14,12 +14,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Reads a whole dataset back through its manifest, for assertions. */
-final class Datasets {
+public final class Datasets {
   private Datasets() {}
 
-  record Contents(DatasetState state, List<ShardRow> rows, List<ErrorRecord> errors) {}
+  public record Contents(DatasetState state, List<ShardRow> rows, List<ErrorRecord> errors) {}
 
-  static Contents read(ObjectStore store) {
+  public static Contents read(ObjectStore store) {
     DatasetState state = new ManifestLog(store).load();
     List<ShardRow> rows = new ArrayList<>();
     for (ShardEntry shard : state.shards()) {

@@ -27,9 +27,10 @@ import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
 /**
  * What an integration test put into a Kinesis stream, keyed by {@code shardId/sequenceNumber} as
  * the put responses reported them, and the assertions that the dataset holds exactly that. Thread
- * safe (a producer thread may record while the test thread reads).
+ * safe (a producer thread may record while the test thread reads). Public for etl-flink's tests of
+ * the same dataset (the test jar).
  */
-final class PutLog {
+public final class PutLog {
   private static final int WORD_COUNT = FeatureRegistry.defaults().indexOf("word_count");
   private static final String[] WORDS = {
     "the", "market", "rallied", "after", "central", "bank", "signalled", "rates", "would", "hold",
@@ -40,11 +41,17 @@ final class PutLog {
   private static final String[] SPACES = {" ", " ", " ", "  ", "\n", "\t", "\u00a0", "\u2003"};
 
   /** One malformed record per reason the parser has, with the maximum sizes of {@link #limits}. */
-  static final Map<String, byte[]> MALFORMED = malformed();
+  public static final Map<String, byte[]> MALFORMED = malformed();
 
-  /** The record limits the malformed samples assume: too_large above 8 KiB, too_deep above 16. */
+  /** The record size limit the malformed samples assume: too_large above 8 KiB. */
+  public static final int MAX_RECORD_BYTES = 8 * 1024;
+
+  /** The nesting limit the malformed samples assume: too_deep above 16. */
+  public static final int MAX_NESTING_DEPTH = 16;
+
+  /** The record limits the malformed samples assume. */
   static IngestOptions.Builder limits(IngestOptions.Builder b) {
-    return b.maxRecordBytes(8 * 1024).maxNestingDepth(16);
+    return b.maxRecordBytes(MAX_RECORD_BYTES).maxNestingDepth(MAX_NESTING_DEPTH);
   }
 
   private final Map<String, String> validContent = new LinkedHashMap<>();
@@ -132,15 +139,15 @@ final class PutLog {
     invalidReason.put(id(shardId, seq), reason);
   }
 
-  synchronized int validCount() {
+  public synchronized int validCount() {
     return validContent.size();
   }
 
-  synchronized int invalidCount() {
+  public synchronized int invalidCount() {
     return invalidReason.size();
   }
 
-  synchronized int total() {
+  public synchronized int total() {
     return validContent.size() + invalidReason.size();
   }
 
@@ -153,7 +160,7 @@ final class PutLog {
    * malformedEvery}-th record (0: never), a malformed one (the reasons in turn). Partition keys are
    * {@code key-0..key-(keys-1)}.
    */
-  void putBatch(
+  public void putBatch(
       KinesisClient client,
       String stream,
       Random random,
@@ -201,7 +208,7 @@ final class PutLog {
    * Puts one valid article with PutRecord and waits for the answer, so that the put order of a
    * partition key is the order of these calls.
    */
-  void putOne(KinesisClient client, String stream, Random random, int i, String key) {
+  public void putOne(KinesisClient client, String stream, Random random, int i, String key) {
     String content = content(random, 200 + random.nextInt(300));
     PutRecordResponse r =
         client.putRecord(
@@ -217,7 +224,7 @@ final class PutLog {
    * every malformed one exactly once in errors/ with its reason, and that the manifest's statistics
    * and totals are those recomputed from the rows.
    */
-  synchronized Datasets.Contents assertExactlyOnce(ObjectStore store) {
+  public synchronized Datasets.Contents assertExactlyOnce(ObjectStore store) {
     Datasets.Contents c = Datasets.read(store);
     List<String> rowIds =
         c.rows().stream()
@@ -255,7 +262,7 @@ final class PutLog {
   }
 
   /** Asserts that for every partition key the rows, in dataset order, are in put order. */
-  synchronized void assertOrderPerKey(Datasets.Contents c) {
+  public synchronized void assertOrderPerKey(Datasets.Contents c) {
     Map<String, List<String>> seen = new HashMap<>();
     for (ShardRow row : c.rows()) {
       seen.computeIfAbsent(row.provenance().partitionKey(), k -> new ArrayList<>())

@@ -1,0 +1,114 @@
+package io.minietl.flink;
+
+import io.minietl.core.manifest.ErrorFileEntry;
+import io.minietl.core.manifest.Manifest;
+import io.minietl.core.manifest.ManifestParser;
+import io.minietl.core.manifest.ShardCheckpoint;
+import io.minietl.core.manifest.ShardEntry;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.flink.core.io.SimpleVersionedSerializer;
+
+/**
+ * What one checkpoint adds to the dataset: the uploaded Arrow shards and error files (each entry
+ * with its per-feature statistics) and the Kinesis position of every shard they were read from. A
+ * writer makes one per checkpoint; the aggregator merges those of a checkpoint into the one the
+ * committer turns into a manifest version. Immutable.
+ */
+record DatasetCommittable(
+    List<ShardEntry> shards,
+    List<ErrorFileEntry> errorFiles,
+    Map<String, ShardCheckpoint> positions) {
+
+  DatasetCommittable {
+    shards = List.copyOf(shards);
+    errorFiles = List.copyOf(errorFiles);
+    positions = Map.copyOf(positions);
+  }
+
+  boolean isEmpty() {
+    return shards.isEmpty() && errorFiles.isEmpty() && positions.isEmpty();
+  }
+
+  /** The committables of one checkpoint as one; a Kinesis shard's furthest position wins. */
+  static DatasetCommittable merge(Collection<DatasetCommittable> parts) {
+    List<ShardEntry> shards = new ArrayList<>();
+    List<ErrorFileEntry> errors = new ArrayList<>();
+    Map<String, ShardCheckpoint> positions = new TreeMap<>();
+    for (DatasetCommittable c : parts) {
+      shards.addAll(c.shards());
+      errors.addAll(c.errorFiles());
+      c.positions().forEach((shard, cp) -> positions.merge(shard, cp, DatasetCommittable::later));
+    }
+    return new DatasetCommittable(shards, errors, positions);
+  }
+
+  /** The further of two positions of one shard: closed beats open, then the higher number. */
+  static ShardCheckpoint later(ShardCheckpoint a, ShardCheckpoint b) {
+    return notBehind(a, b) ? a : b;
+  }
+
+  /** Whether {@code a} is at or after {@code b}. */
+  static boolean notBehind(ShardCheckpoint a, ShardCheckpoint b) {
+    if (a.closed()) {
+      return true;
+    }
+    if (b.closed()) {
+      return false;
+    }
+    if (b.sequenceNumber() == null) {
+      return true;
+    }
+    if (a.sequenceNumber() == null) {
+      return false;
+    }
+    return new BigInteger(a.sequenceNumber()).compareTo(new BigInteger(b.sequenceNumber())) >= 0;
+  }
+
+  /**
+   * Committables in Flink state. The form is a manifest document (the manifest's own JSON for
+   * entries and checkpoints, through etl-core's {@link ManifestParser}), so a field the manifest
+   * model gains travels here without a second serializer to keep in step.
+   */
+  static final SimpleVersionedSerializer<DatasetCommittable> SERIALIZER =
+      new SimpleVersionedSerializer<>() {
+        private static final String CARRIER = "flink-committable";
+
+        @Override
+        public int getVersion() {
+          return 1;
+        }
+
+        @Override
+        public byte[] serialize(DatasetCommittable c) {
+          Manifest carrier =
+              Manifest.builder()
+                  .version(1)
+                  .snapshotVersion(1)
+                  .committedAt(Instant.EPOCH)
+                  .writerId(CARRIER)
+                  .addedShards(c.shards())
+                  .shards(c.shards())
+                  .addedErrorFiles(c.errorFiles())
+                  .errorFiles(c.errorFiles())
+                  .checkpoint(c.positions())
+                  .build();
+          return ManifestParser.toJsonBytes(carrier);
+        }
+
+        @Override
+        public DatasetCommittable deserialize(int version, byte[] serialized) throws IOException {
+          if (version != 1) {
+            throw new IOException("Unknown committable version " + version);
+          }
+          Manifest m = ManifestParser.fromJson(serialized);
+          return new DatasetCommittable(m.addedShards(), m.addedErrorFiles(), m.checkpoint());
+        }
+      };
+}

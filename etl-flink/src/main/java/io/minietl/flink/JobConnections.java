@@ -1,0 +1,102 @@
+package io.minietl.flink;
+
+import io.minietl.core.storage.ObjectStore;
+import io.minietl.kinesis.KinesisStreamProxy;
+import io.minietl.kinesis.StreamProxy;
+import io.minietl.kinesis.aws.AwsClients;
+import io.minietl.s3.S3ObjectStore;
+import java.io.Serializable;
+import java.net.URI;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * Where the job reads and writes: the stream, the dataset and the AWS settings to reach them,
+ * serializable so that each Flink task (enumerator, readers, writers, committer) opens its own
+ * clients where it runs. The settings are those of etl-ingest ({@link AwsClients}): an explicit
+ * endpoint, else {@code AWS_ENDPOINT_URL*}, {@code AWS_REGION} and the credentials in {@code
+ * environment}, else the SDK's default chains <em>of the process the task runs in</em>. Hence on a
+ * cluster an empty environment means the TaskManagers' (and JobManager's) own AWS configuration.
+ */
+public final class JobConnections implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  private final String streamName;
+  private final URI dataset;
+  private final HashMap<String, String> environment;
+  private final URI endpoint;
+
+  private JobConnections(
+      String streamName, URI dataset, Map<String, String> environment, URI endpoint) {
+    this.streamName = Objects.requireNonNull(streamName, "streamName");
+    this.dataset = Objects.requireNonNull(dataset, "dataset");
+    this.environment = new HashMap<>(environment);
+    this.endpoint = endpoint;
+  }
+
+  /**
+   * The stream {@code streamName} and the dataset at {@code dataset} ({@code s3://bucket/prefix}),
+   * reached with the AWS settings of {@code environment} (the variables etl-ingest reads) and
+   * {@code endpoint} (null: none beyond the environment's).
+   */
+  public static JobConnections of(
+      String streamName, URI dataset, Map<String, String> environment, URI endpoint) {
+    return new JobConnections(streamName, dataset, environment, endpoint);
+  }
+
+  public String streamName() {
+    return streamName;
+  }
+
+  public URI dataset() {
+    return dataset;
+  }
+
+  /** Opens clients; the caller closes the result. */
+  Opened open() {
+    AwsClients clients = AwsClients.builder().environment(environment).endpoint(endpoint).build();
+    return new Opened(clients, streamName, dataset);
+  }
+
+  /** The clients of one task, created on first use. Not thread safe to open; use is. */
+  static final class Opened implements AutoCloseable {
+    private final AwsClients clients;
+    private final String streamName;
+    private final URI dataset;
+    private KinesisClient kinesis;
+    private S3Client s3;
+
+    private Opened(AwsClients clients, String streamName, URI dataset) {
+      this.clients = clients;
+      this.streamName = streamName;
+      this.dataset = dataset;
+    }
+
+    synchronized StreamProxy stream() {
+      if (kinesis == null) {
+        kinesis = clients.newKinesisClient();
+      }
+      return KinesisStreamProxy.create(kinesis, streamName);
+    }
+
+    synchronized ObjectStore store() {
+      if (s3 == null) {
+        s3 = clients.newS3Client();
+      }
+      return S3ObjectStore.create(s3, dataset);
+    }
+
+    @Override
+    public synchronized void close() {
+      if (kinesis != null) {
+        kinesis.close();
+      }
+      if (s3 != null) {
+        s3.close();
+      }
+    }
+  }
+}
