@@ -265,14 +265,12 @@ public final class Cli {
     }
     String line = firstLine(message);
     err.println(cut(name + ": " + line));
-    Throwable root = e;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
-    if (root != e && root.getMessage() != null) {
-      String cause = firstLine(root.getMessage());
+    // The nearest cause that adds something: SDK wrappers name the host, their roots do not.
+    for (Throwable c = e.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
+      String cause = firstLine(c.getMessage());
       if (!cause.isBlank() && !line.contains(cause)) {
         err.println(cut("  cause: " + cause));
+        break;
       }
     }
     if (verbose) {
@@ -286,7 +284,8 @@ public final class Cli {
   }
 
   private static String cut(String line) {
-    return line.length() <= MAX_LINE ? line : line.substring(0, MAX_LINE - 1) + "…";
+    // ASCII dots: a terminal without a UTF-8 locale shows "…" as "?".
+    return line.length() <= MAX_LINE ? line : line.substring(0, MAX_LINE - 3) + "...";
   }
 
   /** Builds a {@link Cli}. */

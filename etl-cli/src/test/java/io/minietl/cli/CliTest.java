@@ -232,6 +232,6 @@ class CliTest {
     assertThat(r.errLines().get(0))
         .hasSize(Cli.MAX_LINE)
         .startsWith("tool: Invalid --count 'xxx")
-        .endsWith("…");
+        .endsWith("...");
   }
 }

@@ -162,8 +162,8 @@ public final class S3ObjectStore implements ObjectStore {
               + bucket
               + " "
               + where()
-              + ": S3 unreachable (check the endpoint, AWS_ENDPOINT_URL_S3 / --endpoint): "
-              + e.getMessage(),
+              + ": S3 unreachable (check the endpoint: --endpoint, AWS_ENDPOINT_URL_S3 or"
+              + " AWS_ENDPOINT_URL); the cause says where it tried",
           e);
     }
   }

@@ -2,6 +2,8 @@ package io.minietl.examples;
 
 import io.minietl.cli.Cli;
 import io.minietl.cli.CommandContext;
+import io.minietl.cli.ExitCode;
+import io.minietl.kinesis.aws.AwsConfigurationException;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.List;
@@ -27,7 +29,10 @@ import picocli.CommandLine.Command;
     description = "The sample producer, the trainer loop and the local stack of ./demo.",
     subcommands = {ProduceCommand.class, TrainCommand.class, LocalStackCommand.class})
 public final class Main {
-  static final Cli CLI = Cli.builder("examples", Main.class).build();
+  static final Cli CLI =
+      Cli.builder("examples", Main.class)
+          .onError(AwsConfigurationException.class, ExitCode.USAGE)
+          .build();
 
   private Main() {}
 

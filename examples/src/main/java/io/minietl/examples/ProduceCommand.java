@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import io.minietl.cli.CommandContext;
 import io.minietl.cli.Converters;
 import io.minietl.cli.Env;
+import io.minietl.cli.UsageException;
 import io.minietl.kinesis.aws.AwsClients;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
@@ -25,7 +26,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.TypeConversionException;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
 
 /**
  * {@code produce}: puts fake articles ({@link ArticleGenerator}) or the lines of a JSON-lines file
@@ -139,8 +142,25 @@ final class ProduceCommand implements Callable<Integer> {
     if (endpoint != null) {
       aws.endpoint(endpoint);
     }
-    try (KinesisClient kinesis = aws.build().newKinesisClient()) {
-      kinesis.describeStreamSummary(b -> b.streamName(stream)); // fails fast on a wrong name
+    AwsClients clients = aws.build().check();
+    try (KinesisClient kinesis = clients.newKinesisClient()) {
+      try {
+        kinesis.describeStreamSummary(b -> b.streamName(stream)); // fails fast on a wrong name
+      } catch (ResourceNotFoundException e) {
+        throw new UsageException(
+            "Stream "
+                + stream
+                + " does not exist at "
+                + clients.describeKinesisEndpoint()
+                + ": create it, or check --stream (MINIETL_STREAM) and the endpoint",
+            e);
+      } catch (SdkClientException e) {
+        throw new UsageException(
+            "Cannot reach Kinesis at "
+                + clients.describeKinesisEndpoint()
+                + ": check --endpoint, AWS_ENDPOINT_URL_KINESIS or AWS_ENDPOINT_URL",
+            e);
+      }
       ArticleGenerator generator =
           ArticleGenerator.builder().seed(seed).malformedShare(malformedShare).build();
       long total = 0;

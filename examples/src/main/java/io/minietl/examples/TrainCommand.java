@@ -119,7 +119,7 @@ final class TrainCommand implements Callable<Integer> {
   }
 
   int run(Map<String, String> env, PrintStream out) {
-    try (S3Client s3 = AwsClients.builder().environment(env).build().newS3Client();
+    try (S3Client s3 = AwsClients.builder().environment(env).build().check().newS3Client();
         TrainingDataset ds = TrainingDataset.open(dataset, s3, DatasetOptions.defaults())) {
       out.printf(
           Locale.ROOT,

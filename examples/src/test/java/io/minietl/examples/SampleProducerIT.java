@@ -88,7 +88,7 @@ class SampleProducerIT {
   }
 
   @Test
-  void anUnknownStreamFailsWithExitCodeOne(KinesisEmulator kinesis) {
+  void anUnknownStreamIsAConfigurationErrorNamingTheStreamAndTheEndpoint(KinesisEmulator kinesis) {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int code =
         Main.run(
@@ -96,7 +96,15 @@ class SampleProducerIT {
             Map.copyOf(kinesis.environment()),
             System.out,
             new PrintStream(err, true, StandardCharsets.UTF_8));
-    assertThat(code).isEqualTo(1);
-    assertThat(err.toString(StandardCharsets.UTF_8)).contains("no-such-stream");
+    assertThat(code).isEqualTo(2);
+    List<String> lines = err.toString(StandardCharsets.UTF_8).lines().toList();
+    assertThat(lines.get(0))
+        .isEqualTo(
+            "examples: Stream no-such-stream does not exist at "
+                + kinesis.endpoint()
+                + " (AWS_ENDPOINT_URL_KINESIS): create it, or check --stream (MINIETL_STREAM) and"
+                + " the endpoint");
+    assertThat(lines).hasSize(2);
+    assertThat(lines.get(1)).startsWith("  cause: ").doesNotContain("\tat ");
   }
 }

@@ -24,10 +24,10 @@ final class DatasetOption {
       paramLabel = "URL",
       converter = Endpoint.class,
       description = {
-        "Endpoint for Kinesis and S3 (LocalStack, emulators). AWS_ENDPOINT_URL_KINESIS and"
-            + " AWS_ENDPOINT_URL_S3 override it per service. Unset: AWS."
+        "Endpoint for Kinesis and S3 (LocalStack, emulators); wins over the variables. Without"
+            + " it: AWS_ENDPOINT_URL_KINESIS / AWS_ENDPOINT_URL_S3 per service, else"
+            + " AWS_ENDPOINT_URL, else AWS."
       })
-  @Env("AWS_ENDPOINT_URL")
   URI endpoint;
 
   /** The dataset root; a usage error when neither the flag nor the variable gives one. */
@@ -38,13 +38,16 @@ final class DatasetOption {
     return dataset;
   }
 
-  /** Clients for the endpoint, region and credentials the flags and the environment give. */
+  /**
+   * Clients for the endpoint, region and credentials the flag and the environment give, checked: a
+   * missing region or missing credentials is an {@code AwsConfigurationException} (exit 2).
+   */
   AwsClients clients(CommandContext context) {
     AwsClients.Builder b = AwsClients.builder().environment(context.environment());
     if (endpoint != null) {
       b.endpoint(endpoint);
     }
-    return b.build();
+    return b.build().check();
   }
 
   /** {@code s3://bucket[/prefix]}. */

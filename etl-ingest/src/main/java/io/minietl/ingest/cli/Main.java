@@ -5,6 +5,7 @@ import io.minietl.cli.CommandContext;
 import io.minietl.cli.ExitCode;
 import io.minietl.ingest.FencedException;
 import io.minietl.kinesis.StreamNotFoundException;
+import io.minietl.kinesis.aws.AwsConfigurationException;
 import io.minietl.s3.S3AccessException;
 import java.util.Arrays;
 import java.util.List;
@@ -29,13 +30,13 @@ public final class Main {
           .onError(StreamNotFoundException.class, ExitCode.USAGE)
           .onError(S3AccessException.class, ExitCode.USAGE)
           .onError(FencedException.class, ExitCode.FENCED)
+          .onError(AwsConfigurationException.class, ExitCode.USAGE)
           .onError(
               SdkClientException.class,
               ExitCode.USAGE,
               e ->
-                  "Cannot reach AWS (check AWS_ENDPOINT_URL/--endpoint, AWS_REGION and"
-                      + " credentials): "
-                      + e.getMessage())
+                  "Cannot reach AWS: check --endpoint, AWS_ENDPOINT_URL_KINESIS, AWS_ENDPOINT_URL_S3,"
+                      + " AWS_ENDPOINT_URL and AWS_REGION")
           .build();
 
   private Main() {}

@@ -26,6 +26,7 @@ import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.TypeConversionException;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -199,7 +200,16 @@ final class RunCommand implements Callable<Integer> {
       KinesisStreamProxy proxy = KinesisStreamProxy.create(kinesis, stream);
       S3ObjectStore store = S3ObjectStore.create(s3, dataset.dataset());
       store.checkAccess();
-      int shards = proxy.listShards().size(); // fails fast on an unknown stream
+      int shards;
+      try {
+        shards = proxy.listShards().size(); // fails fast on an unknown stream
+      } catch (SdkClientException e) {
+        throw new UsageException(
+            "Cannot reach Kinesis at "
+                + aws.describeKinesisEndpoint()
+                + ": check --endpoint, AWS_ENDPOINT_URL_KINESIS or AWS_ENDPOINT_URL",
+            e);
+      }
       out.printf(
           Locale.ROOT,
           "run: stream %s (%d shards) -> %s, writer %s%n",

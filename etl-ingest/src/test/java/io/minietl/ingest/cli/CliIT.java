@@ -91,9 +91,29 @@ class CliIT {
         run(List.of("stats", "--dataset", dataset), noS3), "127.0.0.1:" + closed, "unreachable");
     Map<String, String> noKinesis = new HashMap<>(env);
     noKinesis.put("AWS_ENDPOINT_URL_KINESIS", "http://127.0.0.1:" + closed);
+    Cli.Result kinesisDown = run(List.of("run", "--stream", "s", "--dataset", dataset), noKinesis);
+    assertBadConfiguration(kinesisDown, "127.0.0.1:" + closed);
+    assertThat(kinesisDown.errLines().get(0))
+        .isEqualTo(
+            "etl-ingest: Cannot reach Kinesis at http://127.0.0.1:"
+                + closed
+                + " (AWS_ENDPOINT_URL_KINESIS): check --endpoint, AWS_ENDPOINT_URL_KINESIS or"
+                + " AWS_ENDPOINT_URL");
+
+    // Per-service variables win over AWS_ENDPOINT_URL; --endpoint wins over all of them.
+    Map<String, String> general = new HashMap<>(env);
+    general.put("AWS_ENDPOINT_URL", "http://127.0.0.1:" + closed);
+    Cli.Result perService = run(List.of("stats", "--dataset", dataset), general);
+    assertThat(perService.code()).as("stderr: %s", perService.err()).isZero();
+    Map<String, String> onlyGeneral = new HashMap<>(env);
+    onlyGeneral.remove("AWS_ENDPOINT_URL_S3");
+    onlyGeneral.put("AWS_ENDPOINT_URL", env.get("AWS_ENDPOINT_URL_S3"));
+    assertThat(run(List.of("stats", "--dataset", dataset), onlyGeneral).code()).isZero();
     assertBadConfiguration(
-        run(List.of("run", "--stream", "s", "--dataset", dataset), noKinesis),
-        "Cannot reach AWS",
+        run(
+            List.of("stats", "--dataset", dataset, "--endpoint", "http://127.0.0.1:" + closed),
+            env),
+        "S3 unreachable",
         "127.0.0.1:" + closed);
 
     // --verbose adds the stack trace.

@@ -91,9 +91,53 @@ public final class AwsClients {
   }
 
   /**
+   * Resolves the region and the credentials now, so that a missing one is reported before the first
+   * call rather than as a failed request. Returns this.
+   *
+   * @throws AwsConfigurationException naming what to set
+   */
+  public AwsClients check() {
+    region();
+    try {
+      credentials().resolveCredentials();
+    } catch (SdkClientException e) {
+      throw new AwsConfigurationException(
+          "No AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE"
+              + " (the SDK's default chain found none)",
+          e);
+    }
+    return this;
+  }
+
+  /**
+   * Where Kinesis calls go, for messages: {@code http://localhost:4566 (AWS_ENDPOINT_URL_KINESIS)},
+   * {@code ... (--endpoint)}, or {@code the AWS endpoint of us-east-1}.
+   */
+  public String describeKinesisEndpoint() {
+    return describe(ENDPOINT_KINESIS);
+  }
+
+  /** Where S3 calls go, for messages; see {@link #describeKinesisEndpoint()}. */
+  public String describeS3Endpoint() {
+    return describe(ENDPOINT_S3);
+  }
+
+  private String describe(String serviceVariable) {
+    Optional<URI> uri = endpointFor(serviceVariable);
+    if (uri.isEmpty()) {
+      return "the AWS endpoint of " + region();
+    }
+    if (endpoint != null) {
+      return uri.get() + " (--endpoint)";
+    }
+    String v = environment.get(serviceVariable);
+    return uri.get() + " (" + (v != null && !v.isBlank() ? serviceVariable : ENDPOINT) + ")";
+  }
+
+  /**
    * The region in effect.
    *
-   * @throws IllegalArgumentException if none is configured anywhere
+   * @throws AwsConfigurationException if none is configured anywhere
    */
   public Region region() {
     if (region != null) {
@@ -106,7 +150,7 @@ public final class AwsClients {
     try {
       return DefaultAwsRegionProviderChain.builder().build().getRegion();
     } catch (SdkClientException e) {
-      throw new IllegalArgumentException(
+      throw new AwsConfigurationException(
           "Cannot determine the AWS region: set AWS_REGION (or region in ~/.aws/config)", e);
     }
   }
@@ -160,12 +204,12 @@ public final class AwsClients {
     try {
       uri = URI.create(value);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(
+      throw new AwsConfigurationException(
           "Invalid endpoint " + value + " in " + source + ": expected http(s)://host[:port]", e);
     }
     if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
         || uri.getHost() == null) {
-      throw new IllegalArgumentException(
+      throw new AwsConfigurationException(
           "Invalid endpoint " + value + " in " + source + ": expected http(s)://host[:port]");
     }
     return uri;
