@@ -2,6 +2,8 @@ package io.minietl.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.minietl.core.storage.LocalObjectStore;
+import io.minietl.core.storage.ObjectStore;
 import io.minietl.kinesis.KinesisStreamProxy;
 import io.minietl.s3.S3ObjectStore;
 import io.minietl.testing.KinesisEmulator;
@@ -18,8 +20,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Test 4 of the issue: two runners (different writer ids) on one stream and one dataset while
@@ -30,12 +33,16 @@ import org.junit.jupiter.api.io.TempDir;
 class FencingIT {
   @TempDir Path temp;
 
-  @Test
+  /** On S3 (s3proxy) and on a local directory: the commit protocol is the same on both. */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"s3", "file"})
   void ofTwoRunnersOnOneDatasetExactlyOneIsFencedAndNoRecordIsDuplicated(
-      KinesisEmulator kinesis, S3Emulator s3) throws Exception {
+      String storage, KinesisEmulator kinesis, S3Emulator s3) throws Exception {
     String stream = kinesis.createStream(3);
-    S3ObjectStore store =
-        S3ObjectStore.create(s3.client(), URI.create("s3://" + s3.createBucket() + "/ds"));
+    ObjectStore store =
+        storage.equals("s3")
+            ? S3ObjectStore.create(s3.client(), URI.create("s3://" + s3.createBucket() + "/ds"))
+            : LocalObjectStore.create(temp.resolve("dataset"));
     PutLog log = new PutLog();
     Random random = new Random(7);
     log.putBatch(kinesis.client(), stream, random, 0, 300, 30, 0);

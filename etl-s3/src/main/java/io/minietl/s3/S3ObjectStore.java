@@ -139,6 +139,7 @@ public final class S3ObjectStore implements ObjectStore {
    *
    * @throws S3AccessException "Cannot access bucket X: does not exist / access denied / ..."
    */
+  @Override
   public void checkAccess() {
     try {
       // A one-key LIST under the dataset prefix rather than HeadBucket: HeadBucket needs

@@ -4,23 +4,22 @@ import io.minietl.cli.CommandContext;
 import io.minietl.cli.Converters;
 import io.minietl.cli.Env;
 import io.minietl.cli.UsageException;
+import io.minietl.ingest.cli.DatasetLocationConverter;
 import io.minietl.kinesis.aws.AwsClients;
+import io.minietl.kinesis.aws.LazyS3Client;
 import io.minietl.reader.Batch;
 import io.minietl.reader.BatchIterator;
 import io.minietl.reader.DatasetOptions;
 import io.minietl.reader.Position;
 import io.minietl.reader.ReadSpec;
 import io.minietl.reader.TrainingDataset;
+import io.minietl.s3.DatasetLocation;
 import java.io.PrintStream;
-import java.net.URI;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.TypeConversionException;
-import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * A trainer loop, as trainer code would write it with training-reader's public API: open the
@@ -45,7 +44,7 @@ import software.amazon.awssdk.services.s3.S3Client;
     },
     footer = {
       "",
-      "Endpoint, region and credentials come from the standard AWS environment"
+      "For S3, endpoint, region and credentials come from the standard AWS environment"
           + " (AWS_ENDPOINT_URL_S3 or AWS_ENDPOINT_URL, AWS_REGION, AWS_ACCESS_KEY_ID, ...)."
     })
 final class TrainCommand implements Callable<Integer> {
@@ -53,11 +52,12 @@ final class TrainCommand implements Callable<Integer> {
 
   @Option(
       names = "--dataset",
-      paramLabel = "s3://BUCKET/PREFIX",
-      converter = S3Uri.class,
-      description = "Dataset root, s3://bucket/prefix.")
+      paramLabel = "s3://BUCKET/PREFIX|DIR",
+      converter = DatasetLocationConverter.class,
+      description =
+          "Dataset root: s3://bucket/prefix, or file:///path or a path for a local directory.")
   @Env("MINIETL_DATASET")
-  URI dataset;
+  DatasetLocation dataset;
 
   @Option(
       names = "--epochs",
@@ -102,25 +102,9 @@ final class TrainCommand implements Callable<Integer> {
     return run(context.environment(), context.out());
   }
 
-  /** {@code s3://bucket[/prefix]}. */
-  static final class S3Uri implements ITypeConverter<URI> {
-    @Override
-    public URI convert(String value) {
-      try {
-        URI uri = URI.create(value.trim());
-        if ("s3".equals(uri.getScheme()) && uri.getHost() != null) {
-          return uri;
-        }
-      } catch (IllegalArgumentException e) {
-        // below
-      }
-      throw new TypeConversionException("expected s3://bucket/prefix");
-    }
-  }
-
   int run(Map<String, String> env, PrintStream out) {
-    try (S3Client s3 = AwsClients.builder().environment(env).build().check().newS3Client();
-        TrainingDataset ds = TrainingDataset.open(dataset, s3, DatasetOptions.defaults())) {
+    try (LazyS3Client s3 = AwsClients.builder().environment(env).build().lazyS3Client();
+        TrainingDataset ds = TrainingDataset.open(dataset.open(s3), DatasetOptions.defaults())) {
       out.printf(
           Locale.ROOT,
           "dataset %s, version %d: %d rows in %d shard(s); %d epoch(s) x %d rank(s), batch %d%n",

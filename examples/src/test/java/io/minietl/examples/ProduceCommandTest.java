@@ -119,8 +119,8 @@ class ProduceCommandTest {
         .isEqualTo(Map.entry(2, List.of("examples: Missing --dataset (or MINIETL_DATASET)")));
     assertThat(run(Map.of(), "train", "--dataset", "http://x/y").getValue())
         .containsExactly(
-            "examples: Invalid --dataset 'http://x/y': expected s3://bucket/prefix"
-                + " (see examples train --help)");
+            "examples: Invalid --dataset 'http://x/y': expected s3://bucket/prefix, file:///path"
+                + " or a directory path (unknown scheme http) (see examples train --help)");
     assertThat(run(Map.of(), "local-stack"))
         .isEqualTo(
             Map.entry(

@@ -7,7 +7,7 @@ import io.minietl.core.manifest.ManifestLog;
 import io.minietl.core.manifest.ShardEntry;
 import io.minietl.core.stats.FeatureStats;
 import io.minietl.core.storage.ObjectStore;
-import io.minietl.s3.S3ObjectStore;
+import io.minietl.s3.DatasetLocation;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -120,11 +120,12 @@ public final class TrainingDataset implements AutoCloseable {
   }
 
   /**
-   * Opens the dataset at {@code s3://bucket/prefix} through {@code client}. See {@link
-   * #open(ObjectStore, DatasetOptions)}.
+   * Opens the dataset at {@code s3://bucket/prefix} through {@code client}, or at {@code
+   * file:///path} (then {@code client} is not used and may be null). See {@link #open(ObjectStore,
+   * DatasetOptions)} and {@link DatasetLocation}.
    */
-  public static TrainingDataset open(URI s3Uri, S3Client client, DatasetOptions options) {
-    return open(S3ObjectStore.create(client, s3Uri), options);
+  public static TrainingDataset open(URI dataset, S3Client client, DatasetOptions options) {
+    return open(DatasetLocation.of(dataset).open(() -> client), options);
   }
 
   /** The manifest version new iterators plan on. */

@@ -7,9 +7,11 @@ import java.util.Optional;
 /**
  * The narrow view of a dataset's storage that its writers (the ingest runner, a Flink committer)
  * and readers need. Keys are relative to the dataset root ({@code s3://bucket/prefix/}), e.g.
- * {@code _manifest/v00000000000000000001.json}. The real implementation is {@code
- * io.minietl.s3.S3ObjectStore} (module etl-s3); tests use {@code InMemoryObjectStore} (etl-core's
- * test jar), which injects failures. Implementations are thread-safe.
+ * {@code _manifest/v00000000000000000001.json}. The implementations are {@code
+ * io.minietl.s3.S3ObjectStore} (module etl-s3) and {@link LocalObjectStore} (a directory); {@code
+ * io.minietl.s3.DatasetLocation} turns a dataset URI into one of them. Tests use {@code
+ * InMemoryObjectStore} (etl-core's test jar), which injects failures; {@code ObjectStoreContract}
+ * (same jar) is the test every implementation passes. Implementations are thread-safe.
  *
  * <p>Transient failures (5xx, timeouts) are retried inside the implementation; what escapes is an
  * unchecked exception. {@link #putIfAbsent} is the only conditional operation and the basis of the
@@ -18,6 +20,15 @@ import java.util.Optional;
 public interface ObjectStore {
   /** A human-readable location of the dataset root, for messages (e.g. s3://bucket/prefix). */
   String location();
+
+  /**
+   * Checks that the dataset root can be used (the bucket exists and these credentials may list it;
+   * the directory is writable), for one clear message before anything runs. The default checks
+   * nothing.
+   *
+   * @throws StorageAccessException naming the location and what to fix
+   */
+  default void checkAccess() {}
 
   /** Writes {@code bytes} at {@code key}, replacing any object there. */
   void put(String key, byte[] bytes);

@@ -4,6 +4,8 @@ import io.minietl.cli.CommandContext;
 import io.minietl.cli.Env;
 import io.minietl.cli.UsageException;
 import io.minietl.kinesis.aws.AwsClients;
+import io.minietl.kinesis.aws.LazyS3Client;
+import io.minietl.s3.DatasetLocation;
 import java.net.URI;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
@@ -13,11 +15,12 @@ import picocli.CommandLine.TypeConversionException;
 final class DatasetOption {
   @Option(
       names = "--dataset",
-      paramLabel = "s3://BUCKET/PREFIX",
-      converter = S3Uri.class,
-      description = "Dataset root, s3://bucket/prefix.")
+      paramLabel = "s3://BUCKET/PREFIX|DIR",
+      converter = DatasetLocationConverter.class,
+      description =
+          "Dataset root: s3://bucket/prefix, or file:///path or a path for a local directory.")
   @Env("MINIETL_DATASET")
-  URI dataset;
+  DatasetLocation dataset;
 
   @Option(
       names = "--endpoint",
@@ -31,7 +34,7 @@ final class DatasetOption {
   URI endpoint;
 
   /** The dataset root; a usage error when neither the flag nor the variable gives one. */
-  URI dataset() {
+  DatasetLocation dataset() {
     if (dataset == null) {
       throw new UsageException("Missing --dataset (or MINIETL_DATASET)");
     }
@@ -43,27 +46,23 @@ final class DatasetOption {
    * missing region or missing credentials is an {@code AwsConfigurationException} (exit 2).
    */
   AwsClients clients(CommandContext context) {
+    return unchecked(context).check();
+  }
+
+  /**
+   * An S3 client for the dataset, built (and the region and credentials checked) only if the
+   * dataset is on S3: a local dataset needs no AWS configuration.
+   */
+  LazyS3Client s3(CommandContext context) {
+    return unchecked(context).lazyS3Client();
+  }
+
+  private AwsClients unchecked(CommandContext context) {
     AwsClients.Builder b = AwsClients.builder().environment(context.environment());
     if (endpoint != null) {
       b.endpoint(endpoint);
     }
-    return b.build().check();
-  }
-
-  /** {@code s3://bucket[/prefix]}. */
-  static final class S3Uri implements ITypeConverter<URI> {
-    @Override
-    public URI convert(String value) {
-      try {
-        URI uri = URI.create(value.trim());
-        if ("s3".equals(uri.getScheme()) && uri.getHost() != null) {
-          return uri;
-        }
-      } catch (IllegalArgumentException e) {
-        // below
-      }
-      throw new TypeConversionException("expected s3://bucket/prefix");
-    }
+    return b.build();
   }
 
   /** {@code http(s)://host[:port]}. */

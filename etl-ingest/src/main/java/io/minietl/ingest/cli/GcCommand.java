@@ -5,8 +5,9 @@ import io.minietl.cli.Converters;
 import io.minietl.cli.Env;
 import io.minietl.cli.ExitCode;
 import io.minietl.core.storage.ObjectInfo;
+import io.minietl.core.storage.ObjectStore;
 import io.minietl.ingest.DatasetMaintenance;
-import io.minietl.s3.S3ObjectStore;
+import io.minietl.kinesis.aws.LazyS3Client;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,7 +17,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import software.amazon.awssdk.services.s3.S3Client;
 
 /** {@code gc}: deletes shard and error files no manifest lists, older than the grace period. */
 @Command(
@@ -48,8 +48,8 @@ final class GcCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintStream out = context.out();
-    try (S3Client s3 = dataset.clients(context).newS3Client()) {
-      S3ObjectStore store = S3ObjectStore.create(s3, dataset.dataset());
+    try (LazyS3Client s3 = dataset.s3(context)) {
+      ObjectStore store = dataset.dataset().open(s3);
       store.checkAccess();
       List<ObjectInfo> garbage =
           DatasetMaintenance.collectGarbage(store, grace, Instant.now(), dryRun);

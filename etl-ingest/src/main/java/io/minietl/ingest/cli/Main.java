@@ -3,10 +3,10 @@ package io.minietl.ingest.cli;
 import io.minietl.cli.Cli;
 import io.minietl.cli.CommandContext;
 import io.minietl.cli.ExitCode;
+import io.minietl.core.storage.StorageAccessException;
 import io.minietl.ingest.FencedException;
 import io.minietl.kinesis.StreamNotFoundException;
 import io.minietl.kinesis.aws.AwsConfigurationException;
-import io.minietl.s3.S3AccessException;
 import java.util.Arrays;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -28,7 +28,7 @@ public final class Main {
   static final Cli CLI =
       Cli.builder("etl-ingest", Main.class)
           .onError(StreamNotFoundException.class, ExitCode.USAGE)
-          .onError(S3AccessException.class, ExitCode.USAGE)
+          .onError(StorageAccessException.class, ExitCode.USAGE)
           .onError(FencedException.class, ExitCode.FENCED)
           .onError(AwsConfigurationException.class, ExitCode.USAGE)
           .onError(

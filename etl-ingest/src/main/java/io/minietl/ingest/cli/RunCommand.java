@@ -6,13 +6,14 @@ import io.minietl.cli.Env;
 import io.minietl.cli.ExitCode;
 import io.minietl.cli.UsageException;
 import io.minietl.core.format.ShardCompression;
+import io.minietl.core.storage.ObjectStore;
 import io.minietl.ingest.FencedException;
 import io.minietl.ingest.IngestOptions;
 import io.minietl.ingest.IngestRunner;
 import io.minietl.kinesis.KinesisStreamProxy;
 import io.minietl.kinesis.StartPosition;
 import io.minietl.kinesis.aws.AwsClients;
-import io.minietl.s3.S3ObjectStore;
+import io.minietl.kinesis.aws.LazyS3Client;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,7 +29,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.TypeConversionException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
-import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * {@code run}: reads every shard of the stream into the dataset until SIGTERM/Ctrl-C (then commits
@@ -196,9 +196,9 @@ final class RunCommand implements Callable<Integer> {
     AwsClients aws = dataset.clients(context);
     PrintStream out = context.out();
     try (KinesisClient kinesis = aws.newKinesisClient();
-        S3Client s3 = aws.newS3Client()) {
+        LazyS3Client s3 = aws.lazyS3Client()) {
       KinesisStreamProxy proxy = KinesisStreamProxy.create(kinesis, stream);
-      S3ObjectStore store = S3ObjectStore.create(s3, dataset.dataset());
+      ObjectStore store = dataset.dataset().open(s3);
       store.checkAccess();
       int shards;
       try {

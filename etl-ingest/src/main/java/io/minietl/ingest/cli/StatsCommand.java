@@ -7,8 +7,9 @@ import io.minietl.cli.ExitCode;
 import io.minietl.core.manifest.DatasetState;
 import io.minietl.core.manifest.ShardCheckpoint;
 import io.minietl.core.stats.FeatureStats;
+import io.minietl.core.storage.ObjectStore;
 import io.minietl.ingest.DatasetMaintenance;
-import io.minietl.s3.S3ObjectStore;
+import io.minietl.kinesis.aws.LazyS3Client;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -16,7 +17,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import software.amazon.awssdk.services.s3.S3Client;
 
 /** {@code stats}: what the latest manifest of the dataset says, as JSON, without reading data. */
 @Command(
@@ -33,8 +33,8 @@ final class StatsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    try (S3Client s3 = dataset.clients(context).newS3Client()) {
-      S3ObjectStore store = S3ObjectStore.create(s3, dataset.dataset());
+    try (LazyS3Client s3 = dataset.s3(context)) {
+      ObjectStore store = dataset.dataset().open(s3);
       store.checkAccess();
       context.out().println(statsJson(store.location(), DatasetMaintenance.latest(store)));
       return ExitCode.OK.code();

@@ -183,6 +183,11 @@ public final class AwsClients {
     return builder.build();
   }
 
+  /** An S3 client built on first use (never, for a local dataset); the caller closes it. */
+  public LazyS3Client lazyS3Client() {
+    return new LazyS3Client(this);
+  }
+
   private Optional<URI> endpointFor(String serviceVariable) {
     if (endpoint != null) {
       return Optional.of(endpoint);
