@@ -28,13 +28,24 @@ public final class JobConnections implements Serializable {
   private final URI dataset;
   private final HashMap<String, String> environment;
   private final URI endpoint;
+  private final StoreWrapper storeWrapper;
+
+  /** Wraps each task's store (tests inject faults at the store: a crash after a commit). */
+  interface StoreWrapper extends Serializable {
+    ObjectStore wrap(ObjectStore store);
+  }
 
   private JobConnections(
-      String streamName, URI dataset, Map<String, String> environment, URI endpoint) {
+      String streamName,
+      URI dataset,
+      Map<String, String> environment,
+      URI endpoint,
+      StoreWrapper storeWrapper) {
     this.streamName = Objects.requireNonNull(streamName, "streamName");
     this.dataset = Objects.requireNonNull(dataset, "dataset");
     this.environment = new HashMap<>(environment);
     this.endpoint = endpoint;
+    this.storeWrapper = storeWrapper;
   }
 
   /**
@@ -44,7 +55,12 @@ public final class JobConnections implements Serializable {
    */
   public static JobConnections of(
       String streamName, URI dataset, Map<String, String> environment, URI endpoint) {
-    return new JobConnections(streamName, dataset, environment, endpoint);
+    return new JobConnections(streamName, dataset, environment, endpoint, null);
+  }
+
+  /** These connections with every task's store wrapped by {@code wrapper}. */
+  JobConnections withStoreWrapper(StoreWrapper wrapper) {
+    return new JobConnections(streamName, dataset, environment, endpoint, wrapper);
   }
 
   public String streamName() {
@@ -58,7 +74,7 @@ public final class JobConnections implements Serializable {
   /** Opens clients; the caller closes the result. */
   Opened open() {
     AwsClients clients = AwsClients.builder().environment(environment).endpoint(endpoint).build();
-    return new Opened(clients, streamName, dataset);
+    return new Opened(clients, streamName, dataset, storeWrapper);
   }
 
   /** The clients of one task, created on first use. Not thread safe to open; use is. */
@@ -66,13 +82,15 @@ public final class JobConnections implements Serializable {
     private final AwsClients clients;
     private final String streamName;
     private final URI dataset;
+    private final StoreWrapper storeWrapper;
     private KinesisClient kinesis;
     private S3Client s3;
 
-    private Opened(AwsClients clients, String streamName, URI dataset) {
+    private Opened(AwsClients clients, String streamName, URI dataset, StoreWrapper storeWrapper) {
       this.clients = clients;
       this.streamName = streamName;
       this.dataset = dataset;
+      this.storeWrapper = storeWrapper;
     }
 
     synchronized StreamProxy stream() {
@@ -86,7 +104,8 @@ public final class JobConnections implements Serializable {
       if (s3 == null) {
         s3 = clients.newS3Client();
       }
-      return S3ObjectStore.create(s3, dataset);
+      ObjectStore store = S3ObjectStore.create(s3, dataset);
+      return storeWrapper == null ? store : storeWrapper.wrap(store);
     }
 
     @Override

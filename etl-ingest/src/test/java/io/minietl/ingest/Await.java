@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.function.BooleanSupplier;
 
 /** Polls a condition until it holds, for tests that wait on another thread or process. */
-final class Await {
+public final class Await {
   private Await() {}
 
   /**
@@ -12,7 +12,7 @@ final class Await {
    *
    * @throws AssertionError naming {@code what} if it is still false after {@code timeout}
    */
-  static void until(String what, Duration timeout, BooleanSupplier condition) {
+  public static void until(String what, Duration timeout, BooleanSupplier condition) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {

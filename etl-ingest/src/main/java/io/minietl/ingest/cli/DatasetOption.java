@@ -11,8 +11,11 @@ import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.TypeConversionException;
 
-/** {@code --dataset} and {@code --endpoint}, which every etl-ingest command takes. */
-final class DatasetOption {
+/**
+ * {@code --dataset} and {@code --endpoint}, which every etl-ingest command takes (and etl-flink's
+ * {@code run}: the same options).
+ */
+public final class DatasetOption {
   @Option(
       names = "--dataset",
       paramLabel = "s3://BUCKET/PREFIX|DIR",
@@ -34,7 +37,7 @@ final class DatasetOption {
   URI endpoint;
 
   /** The dataset root; a usage error when neither the flag nor the variable gives one. */
-  DatasetLocation dataset() {
+  public DatasetLocation dataset() {
     if (dataset == null) {
       throw new UsageException("Missing --dataset (or MINIETL_DATASET)");
     }
@@ -45,7 +48,7 @@ final class DatasetOption {
    * Clients for the endpoint, region and credentials the flag and the environment give, checked: a
    * missing region or missing credentials is an {@code AwsConfigurationException} (exit 2).
    */
-  AwsClients clients(CommandContext context) {
+  public AwsClients clients(CommandContext context) {
     return unchecked(context).check();
   }
 
@@ -57,6 +60,11 @@ final class DatasetOption {
     return unchecked(context).lazyS3Client();
   }
 
+  /** The {@code --endpoint} given, or null (then the environment's, as {@link AwsClients}). */
+  public URI endpoint() {
+    return endpoint;
+  }
+
   private AwsClients unchecked(CommandContext context) {
     AwsClients.Builder b = AwsClients.builder().environment(context.environment());
     if (endpoint != null) {
@@ -66,7 +74,7 @@ final class DatasetOption {
   }
 
   /** {@code http(s)://host[:port]}. */
-  static final class Endpoint implements ITypeConverter<URI> {
+  public static final class Endpoint implements ITypeConverter<URI> {
     @Override
     public URI convert(String value) {
       try {

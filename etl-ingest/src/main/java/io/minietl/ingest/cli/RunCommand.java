@@ -40,7 +40,7 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
       "Read every shard of --stream into --dataset until stopped (SIGTERM or Ctrl-C: commit, print"
           + " the final line, exit 0) or, with --stop-when-idle, until caught up and idle."
     })
-final class RunCommand implements Callable<Integer> {
+public final class RunCommand implements Callable<Integer> {
   private static volatile boolean shutdownInProgress;
 
   private final CommandContext context;
@@ -254,7 +254,7 @@ final class RunCommand implements Callable<Integer> {
   }
 
   /** TRIM_HORIZON, LATEST or AT_TIMESTAMP=&lt;ISO-8601 instant&gt;, case-insensitive. */
-  static final class StartPositionConverter implements ITypeConverter<StartPosition> {
+  public static final class StartPositionConverter implements ITypeConverter<StartPosition> {
     private static final String FORM = "expected TRIM_HORIZON, LATEST or AT_TIMESTAMP=<ISO-8601>";
 
     @Override
@@ -281,7 +281,7 @@ final class RunCommand implements Callable<Integer> {
   }
 
   /** zstd, lz4 (or lz4_frame) or none, case-insensitive. */
-  static final class CompressionConverter implements ITypeConverter<ShardCompression> {
+  public static final class CompressionConverter implements ITypeConverter<ShardCompression> {
     @Override
     public ShardCompression convert(String value) {
       return switch (value.trim().toLowerCase(Locale.ROOT)) {
@@ -294,7 +294,7 @@ final class RunCommand implements Callable<Integer> {
   }
 
   /** 1..10000, the GetRecords Limit range. */
-  static final class RecordsPerCall implements ITypeConverter<Integer> {
+  public static final class RecordsPerCall implements ITypeConverter<Integer> {
     @Override
     public Integer convert(String value) {
       int n;

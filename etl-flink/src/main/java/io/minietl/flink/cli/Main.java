@@ -1,0 +1,59 @@
+package io.minietl.flink.cli;
+
+import io.minietl.cli.Cli;
+import io.minietl.cli.CommandContext;
+import io.minietl.cli.ExitCode;
+import io.minietl.core.storage.StorageAccessException;
+import io.minietl.flink.FencedException;
+import io.minietl.kinesis.StreamNotFoundException;
+import io.minietl.kinesis.aws.AwsConfigurationException;
+import java.util.Arrays;
+import java.util.List;
+import picocli.CommandLine.Command;
+import software.amazon.awssdk.core.exception.SdkClientException;
+
+/**
+ * The {@code etl-flink} command line: {@code run}. Exit codes are {@link ExitCode}'s (3: fenced by
+ * another writer, in local mode). Only the entry point reads the environment.
+ */
+@Command(
+    name = "etl-flink",
+    description =
+        "The ingest pipeline as an Apache Flink job: Kinesis to Arrow IPC on S3, exactly once,"
+            + " the same dataset as etl-ingest. Region and credentials come from the AWS default"
+            + " chain (AWS_REGION, AWS_ACCESS_KEY_ID, ...); kinesalite needs CBOR_ENABLED=false.",
+    subcommands = {RunCommand.class})
+public final class Main {
+  static final Cli CLI =
+      Cli.builder("etl-flink", Main.class)
+          .onError(StreamNotFoundException.class, ExitCode.USAGE)
+          .onError(StorageAccessException.class, ExitCode.USAGE)
+          .onError(FencedException.class, ExitCode.FENCED)
+          .onError(AwsConfigurationException.class, ExitCode.USAGE)
+          .onError(
+              SdkClientException.class,
+              ExitCode.USAGE,
+              e ->
+                  "Cannot reach AWS (check AWS_ENDPOINT_URL/--endpoint, AWS_REGION and"
+                      + " credentials): "
+                      + e.getMessage())
+          .build();
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    if (System.getProperty("aws.cborEnabled") == null
+        && "false".equalsIgnoreCase(System.getenv("CBOR_ENABLED"))) {
+      System.setProperty("aws.cborEnabled", "false"); // kinesalite speaks JSON only
+    }
+    int code = run(Arrays.asList(args), CommandContext.ofProcess());
+    if (!RunCommand.shutdownInProgress()) {
+      System.exit(code);
+    }
+  }
+
+  /** Runs one command line; returns the exit code. In-process for tests with their own context. */
+  static int run(List<String> args, CommandContext context) {
+    return CLI.run(args, context);
+  }
+}

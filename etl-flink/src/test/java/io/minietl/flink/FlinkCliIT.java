@@ -1,0 +1,190 @@
+package io.minietl.flink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.minietl.core.manifest.ManifestLog;
+import io.minietl.ingest.Await;
+import io.minietl.ingest.PutLog;
+import io.minietl.s3.S3ObjectStore;
+import io.minietl.testing.Emulators;
+import io.minietl.testing.KinesisEmulator;
+import io.minietl.testing.KinesisFlavor;
+import io.minietl.testing.LocalStack;
+import io.minietl.testing.S3Emulator;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code java -jar etl-flink.jar run} as a child JVM (local mode, embedded Flink), on kinesalite
+ * and s3proxy: a bounded run ends with exit 0 and the runner's final line; and test 2's third case,
+ * the whole JVM killed -9 mid-run and started again without Flink state, resumes from the manifest
+ * with every record exactly once.
+ */
+@LocalStack
+class FlinkCliIT {
+  @TempDir Path temp;
+
+  @Test
+  void aBoundedRunExitsZeroWithTheFinalLineAndEveryRecordOnce(Emulators emulators)
+      throws Exception {
+    Stack s = stack(emulators);
+    s.log().putBatch(s.kinesis().client(), s.stream(), new Random(3), 0, 600, 30, 0);
+
+    Child run = Child.start(temp, "bounded", s.args("--stop-when-idle", "2s"), s.env());
+
+    assertThat(run.awaitExit(Duration.ofMinutes(3))).as(run.describe()).isZero();
+    List<String> out = run.lines();
+    assertThat(out.get(0)).startsWith("run: stream " + s.stream() + " (4 shards)");
+    String last = out.get(out.size() - 1);
+    assertThat(last)
+        .as(run.describe())
+        .startsWith(
+            "final: records 600 (rows "
+                + s.log().validCount()
+                + ", errors "
+                + s.log().invalidCount()
+                + ")");
+    s.log().assertExactlyOnce(s.store());
+  }
+
+  @Test
+  void killedMinus9AndStartedAgainItResumesFromTheManifestWithEveryRecordOnce(Emulators emulators)
+      throws Exception {
+    Stack s = stack(emulators);
+    s.log().putBatch(s.kinesis().client(), s.stream(), new Random(4), 0, 1000, 30, 0);
+    ManifestLog manifests = new ManifestLog(s.store());
+
+    Child first = Child.start(temp, "first", s.args(), s.env());
+    Await.until(
+        "two commits of the first job",
+        Duration.ofMinutes(3),
+        () -> {
+          assertThat(first.process.isAlive()).as(first.describe()).isTrue();
+          return manifests.load().version() >= 2;
+        });
+    first.process.destroyForcibly(); // SIGKILL: no hook, no final commit
+    assertThat(first.process.waitFor(1, TimeUnit.MINUTES)).isTrue();
+    long committedBefore = manifests.load().totalRows();
+    s.log().putBatch(s.kinesis().client(), s.stream(), new Random(5), 1000, 200, 30, 0);
+
+    Child second = Child.start(temp, "second", s.args("--stop-when-idle", "2s"), s.env());
+
+    assertThat(second.awaitExit(Duration.ofMinutes(3))).as(second.describe()).isZero();
+    assertThat(committedBefore).isPositive();
+    s.log().assertExactlyOnce(s.store());
+  }
+
+  private record Stack(
+      KinesisEmulator kinesis,
+      String stream,
+      String dataset,
+      S3ObjectStore store,
+      PutLog log,
+      Map<String, String> env) {
+    List<String> args(String... more) {
+      List<String> a =
+          new ArrayList<>(
+              List.of(
+                  "run",
+                  "--stream",
+                  stream,
+                  "--dataset",
+                  dataset,
+                  "--parallelism",
+                  "2",
+                  "--checkpoint-interval",
+                  "1s",
+                  "--progress-interval",
+                  "1s",
+                  "--records-per-call",
+                  "100",
+                  "--writer-id",
+                  "flink-cli-it"));
+      a.addAll(List.of(more));
+      return a;
+    }
+  }
+
+  private static Stack stack(Emulators emulators) {
+    KinesisEmulator kinesis = emulators.kinesis(KinesisFlavor.KINESALITE);
+    S3Emulator s3 = emulators.s3();
+    String stream = kinesis.createStream(4);
+    String dataset = "s3://" + s3.createBucket() + "/articles";
+    Map<String, String> env = emulators.environment(KinesisFlavor.KINESALITE);
+    // Valid records only: PutLog's too_large and too_deep samples assume the smaller test limits
+    // of PutLog.limits, which the CLI does not set (FlinkEndToEndIT covers malformed records).
+    return new Stack(
+        kinesis,
+        stream,
+        dataset,
+        S3ObjectStore.create(s3.client(), java.net.URI.create(dataset)),
+        new PutLog(),
+        env);
+  }
+
+  /** One {@code java -jar etl-flink.jar} JVM with stdout and stderr in files. */
+  private static final class Child {
+    final Process process;
+    final Path stdout;
+    final Path stderr;
+
+    private Child(Process process, Path stdout, Path stderr) {
+      this.process = process;
+      this.stdout = stdout;
+      this.stderr = stderr;
+    }
+
+    static Child start(Path dir, String name, List<String> args, Map<String, String> env)
+        throws IOException {
+      String jar = System.getProperty("minietl.flink.jar");
+      assertThat(jar).as("-Dminietl.flink.jar (set by the failsafe configuration)").isNotBlank();
+      Path stdout = dir.resolve(name + ".out");
+      Path stderr = dir.resolve(name + ".err");
+      List<String> command = new ArrayList<>();
+      command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+      command.addAll(List.of("-Xmx512m", "-Djava.io.tmpdir=" + dir, "-jar", jar));
+      command.addAll(args);
+      ProcessBuilder b =
+          new ProcessBuilder(command)
+              .directory(dir.toFile())
+              .redirectOutput(stdout.toFile())
+              .redirectError(stderr.toFile());
+      b.environment().putAll(env);
+      return new Child(b.start(), stdout, stderr);
+    }
+
+    int awaitExit(Duration timeout) throws InterruptedException {
+      if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        process.destroyForcibly();
+        throw new AssertionError("no exit within " + timeout + ": " + describe());
+      }
+      return process.exitValue();
+    }
+
+    List<String> lines() throws IOException {
+      return Files.readAllLines(stdout, StandardCharsets.UTF_8);
+    }
+
+    String describe() {
+      try {
+        String err = Files.readString(stderr, StandardCharsets.UTF_8);
+        return "stdout:\n"
+            + String.join("\n", lines())
+            + "\nstderr (end):\n"
+            + err.substring(Math.max(0, err.length() - 4000));
+      } catch (IOException e) {
+        return e.toString();
+      }
+    }
+  }
+}
