@@ -5,7 +5,7 @@ gives the same rows in the same order in either language, and a position saved b
 the other. torch and datasets are optional: ``minietl.torch`` and :meth:`Dataset.to_hf` import them.
 """
 
-from .dataset import Batch, BatchIterator, Dataset, ShardReadError
+from .dataset import Batch, BatchIterator, Dataset, ShardReadError, run_id_from_environment
 from .manifest import FeatureStats, ManifestError, ShardEntry
 from .spec import AllOf, Between, Equal, Filter, Position, ReadSpec, Split, bucket
 
@@ -25,6 +25,7 @@ __all__ = [
     "ShardReadError",
     "Split",
     "bucket",
+    "run_id_from_environment",
 ]
 
 __version__ = "0.1.0"

@@ -30,6 +30,8 @@ class Plan:
     offsets: np.ndarray
     real: int
     batch_size: int
+    #: The rank's unit pieces in slice order: (window, unit, first offset, end offset).
+    pieces: tuple[tuple[int, int, int, int], ...] = ()
 
     @property
     def batch_count(self) -> int:
@@ -66,6 +68,7 @@ def plan(unit_rows: list[int], p: PlanParams) -> Plan:
     window_start = 0
     pieces = 0
     window = 0
+    piece_list: list[tuple[int, int, int, int]] = []
 
     def shuffle_window(lo: int, hi: int, wnd: int) -> None:
         if p.shuffle and hi - lo > 1:
@@ -81,6 +84,7 @@ def plan(unit_rows: list[int], p: PlanParams) -> Plan:
             out_u[filled : filled + to - frm] = u
             out_o[filled : filled + to - frm] = np.arange(frm, to)
             filled += to - frm
+            piece_list.append((window, u, frm, to))
         pos += unit_rows[u]
         i += 1
         if to > frm:
@@ -112,4 +116,4 @@ def plan(unit_rows: list[int], p: PlanParams) -> Plan:
         src = real - 1 - ((k - real) % real)
         out_u[real:] = out_u[src]
         out_o[real:] = out_o[src]
-    return Plan(out_u, out_o, real, b)
+    return Plan(out_u, out_o, real, b, tuple(piece_list))

@@ -24,6 +24,28 @@ from .store import ObjectStore, open_store
 _TRAIN_LIMIT = 2**53
 
 
+def _agree(store: ObjectStore, log: ManifestLog, run_id: str | None, epoch: int, agree: str) -> int:
+    from . import pins
+
+    if agree == "torch":
+        torch = sys.modules.get("torch")
+        if torch is None or not torch.distributed.is_initialized():
+            raise ValueError("Invalid agree 'torch': torch.distributed is not initialised")
+        latest = log.latest_version() if torch.distributed.get_rank() == 0 else 0
+        return pins.broadcast_version(latest)
+    latest = log.latest_version()
+    if latest == 0:
+        raise ValueError(f"Cannot open {store.location}: no manifest version was committed there")
+    return pins.agree_on_version(store, run_id, epoch, latest)
+
+
+def run_id_from_environment(env: Mapping[str, str] | None = None) -> str | None:
+    """The run id for pins, for entry points: ``MINIETL_RUN_ID``, else torchrun's
+    ``TORCHELASTIC_RUN_ID``; None if neither is set. (The library itself reads no environment.)"""
+    e = os.environ if env is None else env
+    return e.get("MINIETL_RUN_ID") or e.get("TORCHELASTIC_RUN_ID") or None
+
+
 class ShardReadError(RuntimeError):
     """A shard that is missing or corrupt; ``path`` names it."""
 
@@ -59,6 +81,22 @@ class _Segment:
     units: list[_Unit]
     selections: list[np.ndarray | None]
     plan: Plan
+
+
+def _take(rb: pa.RecordBatch, idx: np.ndarray) -> pa.RecordBatch:
+    """``rb.take(idx)``, faster: Arrow's take of a fixed-width column is ~20x slower than a numpy
+    gather here (pyarrow 25), so non-null primitive columns are gathered with numpy."""
+    cols = []
+    pidx = None
+    for col in rb.columns:
+        t = col.type
+        if col.null_count == 0 and (pa.types.is_integer(t) or pa.types.is_floating(t)):
+            cols.append(pa.array(col.to_numpy()[idx], type=t))
+        else:
+            if pidx is None:
+                pidx = pa.array(idx)
+            cols.append(col.take(pidx))
+    return pa.RecordBatch.from_arrays(cols, schema=rb.schema)
 
 
 class _Fetcher:
@@ -165,6 +203,11 @@ class Dataset:
         self._fetcher = _Fetcher(store, max(prefetch_bytes, 1), verify_checksums)
         self._pool = ThreadPoolExecutor(max_workers=fetch_threads, thread_name_prefix="minietl-fetch")
         self._selections: dict[tuple, np.ndarray | None] = {}
+        self._location: str | None = None
+        self._run_id: str | None = None
+        self._agree: str | None = None
+        self._s3_given = False
+        self._open_kwargs: dict[str, Any] = {}
         self._layouts: dict[str, tuple[int, ...]] = {}
 
     @classmethod
@@ -178,12 +221,27 @@ class Dataset:
         fetch_threads: int = 4,
         verify_checksums: bool = True,
         follow_poll_interval: float = 1.0,
+        run_id: str | None = None,
+        epoch: int = 0,
+        agree: str | None = None,
     ) -> Dataset:
         """Opens ``s3://bucket/prefix``, ``file:///dir`` or a directory at ``version`` (None:
-        the latest). ``s3`` is a boto3 S3 client (default: :func:`minietl.store.s3_client`)."""
+        the latest). ``s3`` is a boto3 S3 client (default: :func:`minietl.store.s3_client`).
+
+        ``agree`` makes every rank of one run plan the same version (see :mod:`minietl.pins`):
+        ``"pin"`` (needs ``run_id``: the first rank to open ``epoch`` pins its latest version with
+        a conditional PUT, the others read it; follow extensions are pinned too) or ``"torch"``
+        (rank 0's latest, broadcast over the initialised ``torch.distributed`` group)."""
+        if agree not in (None, "pin", "torch"):
+            raise ValueError(f"Invalid agree '{agree}': None, 'pin' or 'torch'")
+        if agree == "pin" and not run_id:
+            raise ValueError("Invalid agree 'pin': give the run's run_id (e.g. minietl.run_id_from_environment())")
         store = open_store(location, s3)
-        state = ManifestLog(store).load(version)
-        return cls(
+        log = ManifestLog(store)
+        if version is None and agree is not None:
+            version = _agree(store, log, run_id, epoch, agree)
+        state = log.load(version)
+        ds = cls(
             store,
             state,
             prefetch_bytes=prefetch_bytes,
@@ -191,6 +249,17 @@ class Dataset:
             verify_checksums=verify_checksums,
             follow_poll_interval=follow_poll_interval,
         )
+        ds._location = os.fspath(location)
+        ds._run_id = run_id if agree == "pin" else None
+        ds._agree = agree
+        ds._s3_given = s3 is not None
+        ds._open_kwargs = dict(
+            prefetch_bytes=prefetch_bytes,
+            fetch_threads=fetch_threads,
+            verify_checksums=verify_checksums,
+            follow_poll_interval=follow_poll_interval,
+        )
+        return ds
 
     # ------------------------------------------------------------------ what the manifest says
 
@@ -215,13 +284,80 @@ class Dataset:
     def location(self) -> str:
         return self.store.location
 
-    def refresh(self) -> int:
-        """Moves to the latest committed version (for the next epoch); returns it."""
-        self._state = self._log.load(None)
+    def refresh(self, epoch: int | None = None) -> int:
+        """Moves to the latest committed version (for the next epoch); returns it. Opened with
+        ``agree``, every rank moves to the version agreed for ``epoch``."""
+        version = None
+        if self._agree is not None:
+            if epoch is None:
+                raise ValueError("Invalid refresh: a dataset opened with agree needs the epoch")
+            version = _agree(self.store, self._log, self._run_id, epoch, self._agree)
+        self._state = self._log.load(version)
         return self._state.version
 
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
+
+    # ------------------------------------------------------------------ adapters
+
+    def torch(
+        self,
+        *,
+        num_workers: int = 0,
+        position: Position | str | None = None,
+        dataloader_kwargs: dict[str, Any] | None = None,
+        **spec: Any,
+    ) -> Any:
+        """A PyTorch loader of one rank's epoch at :attr:`version` (``minietl._torch.Loader``):
+        batches as dicts of tensors / lists of strings, ``state_dict()``/``load_state_dict()``.
+        The spec arguments are :meth:`batches`'; needs the ``torch`` extra."""
+        from ._torch import Loader, MiniEtlIterableDataset
+
+        if not isinstance(self._location, str) or self._s3_given:
+            raise ValueError(
+                "Cannot make a torch loader of a dataset opened with an own s3 client: workers"
+                " open it again by location; open it by location with boto3's default client"
+            )
+        it = MiniEtlIterableDataset(self._location, self.version, self.spec(**spec), self._open_kwargs)
+        loader = Loader(it, num_workers, **(dataloader_kwargs or {}))
+        if position is not None:
+            loader.load_state_dict({"position": str(position)})
+        return loader
+
+    def to_hf(self, columns: tuple[str, ...] | list[str] = (), cache_dir: str | None = None) -> Any:
+        """A Hugging Face ``datasets.Dataset`` of every row at :attr:`version`, memory-mapped.
+
+        Each shard is rewritten once (by Arrow, one shard at a time, not row by row through
+        Python) into the IPC *stream* format that ``datasets.Dataset.from_file`` maps, under
+        ``cache_dir`` (default: a new temporary directory), named by its checksum so a later call
+        reuses it. Needs the ``hf`` extra.
+        """
+        import tempfile
+
+        import datasets
+
+        cache = cache_dir or tempfile.mkdtemp(prefix="minietl-hf-")
+        os.makedirs(cache, exist_ok=True)
+        parts = []
+        for shard in self.shards:
+            if shard.rows == 0:
+                continue
+            tag = "all" if not columns else f"{google_crc32c.value(','.join(columns).encode()):08x}"
+            name = f"{shard.checksum.replace(':', '-')}-{tag}-{os.path.basename(shard.path)}"
+            path = os.path.join(cache, name)
+            if not os.path.exists(path):
+                reader = self._reader(shard)
+                schema = reader.schema if not columns else pa.schema([reader.schema.field(c) for c in columns])
+                tmp = path + ".tmp"
+                with pa.OSFile(tmp, "wb") as sink, ipc.new_stream(sink, schema) as w:
+                    for i in range(reader.num_record_batches):
+                        rb = reader.get_batch(i)
+                        w.write_batch(rb.select(list(columns)) if columns else rb)
+                os.replace(tmp, path)
+            parts.append(datasets.Dataset.from_file(path))
+        if not parts:
+            raise ValueError(f"Cannot make a datasets.Dataset of {self.location}: it has no rows")
+        return datasets.concatenate_datasets(parts) if len(parts) > 1 else parts[0]
 
     def __enter__(self) -> Dataset:
         return self
@@ -238,17 +374,25 @@ class Dataset:
         return ReadSpec(rank=rank, world_size=world, **kwargs)
 
     def batches(
-        self, spec: ReadSpec | None = None, *, position: Position | str | None = None, **kwargs: Any
+        self,
+        spec: ReadSpec | None = None,
+        *,
+        position: Position | str | None = None,
+        worker: int = 0,
+        num_workers: int = 1,
+        **kwargs: Any,
     ) -> BatchIterator:
         """The batches of one rank in one epoch at :attr:`version`, or, with ``position``, exactly
-        the continuation of the iteration that was there (on the position's version)."""
+        the continuation of the iteration that was there (on the position's version). ``worker``
+        of ``num_workers`` yields every n-th batch only (see :class:`BatchIterator`)."""
         if spec is None:
             spec = self.spec(**kwargs)
         elif kwargs:
             spec = replace(spec, **kwargs)
         if position is None:
             s = self._state
-            return BatchIterator(self, spec, self._segment(s.version, s.version, s.shards, spec), 0)
+            seg = self._segment(s.version, s.version, s.shards, spec)
+            return BatchIterator(self, spec, seg, 0, worker, num_workers)
         if isinstance(position, str):
             position = Position.parse(position)
         if (
@@ -271,7 +415,7 @@ class Dataset:
             if shards is None:
                 raise ValueError(f"Invalid position {position}: version {position.segment} is missing")
         seg = self._segment(position.version, position.segment, shards, spec)
-        return BatchIterator(self, spec, seg, position.batch)
+        return BatchIterator(self, spec, seg, position.batch, worker, num_workers)
 
     # ------------------------------------------------------------------ internals
 
@@ -375,25 +519,58 @@ class Dataset:
         return _Segment(base, version, units, selections, p)
 
     def _await_segment(self, base: int, version: int, spec: ReadSpec) -> _Segment | None:
+        from . import pins
+
+        run = self._run_id
         deadline = time.monotonic() + (spec.follow or 0.0)
         while True:
+            decided = None if run is None else pins.decided_boundary(self.store, run, spec.epoch, version - 1)
+            if decided is False:
+                return None
             added = self._log.added(version)
             if added is not None:
+                if run is not None and decided is None and not pins.decide_boundary(
+                    self.store, run, spec.epoch, version - 1, True
+                ):
+                    return None  # another rank ended the epoch first
                 return self._segment(base, version, added, spec)
             left = deadline - time.monotonic()
-            if left <= 0:
-                return None
-            time.sleep(min(self.follow_poll_interval, left))
+            if left <= 0 and decided is None:
+                if run is None or not pins.decide_boundary(self.store, run, spec.epoch, version - 1, False):
+                    return None
+                decided = True  # another rank saw the version: it is committed, read it
+            time.sleep(min(self.follow_poll_interval, max(left, 0.01)))
 
 
 class BatchIterator(Iterator[Batch]):
     """The batches of one rank in one epoch. Units are fetched and decoded ahead on the dataset's
-    threads within its prefetch budget. One consumer; :attr:`position` resumes it."""
+    threads within its prefetch budget. One consumer; :attr:`position` resumes it.
 
-    def __init__(self, dataset: Dataset, spec: ReadSpec, segment: _Segment, start_batch: int) -> None:
+    With ``num_workers`` n > 1 it yields only the batches i with i = worker (mod n), counting from
+    its start across segments, and loads only their units: n such iterators, read round robin,
+    yield the rank's sequence (how DataLoader workers split a rank's batches).
+    """
+
+    def __init__(
+        self,
+        dataset: Dataset,
+        spec: ReadSpec,
+        segment: _Segment,
+        start_batch: int,
+        worker: int = 0,
+        num_workers: int = 1,
+    ) -> None:
+        if not 0 <= worker < num_workers:
+            raise ValueError(f"Invalid worker {worker} of {num_workers}")
         self.dataset = dataset
         self.spec = spec
+        self._worker = worker
+        self._num_workers = num_workers
+        self._g = 0  # batches passed since the start, across segments (yielded or not)
         self._start(segment, start_batch)
+
+    def _mine(self, batch: int) -> bool:
+        return (self._g0 + batch - self._seg_start) % self._num_workers == self._worker
 
     def _start(self, seg: _Segment, start_batch: int) -> None:
         if start_batch > seg.plan.batch_count:
@@ -402,19 +579,50 @@ class BatchIterator(Iterator[Batch]):
             )
         self._seg = seg
         self._next_batch = start_batch
-        units = seg.plan.units[start_batch * seg.plan.batch_size :]
-        first = {}
-        last = {}
-        for i, u in enumerate(units.tolist()):
-            if u not in first:
-                first[u] = i
-            last[u] = i
-        base = start_batch * seg.plan.batch_size
+        self._seg_start = start_batch
+        self._g0 = self._g
+        b = seg.plan.batch_size
+        units = seg.plan.units
+        first: dict[int, int] = {}
+        last: dict[int, int] = {}
+        for batch in range(start_batch, seg.plan.batch_count):
+            if not self._mine(batch):
+                continue
+            for i, u in enumerate(units[batch * b : (batch + 1) * b].tolist(), batch * b):
+                if u not in first:
+                    first[u] = i
+                last[u] = i
         self._order = sorted(first, key=first.get)
-        self._last_use = {u: base + i for u, i in last.items()}
+        self._last_use = last
         self._submitted = 0
         self._loaded: dict[int, Future] = {}
         self._bytes_ahead = 0
+        # Shuffled reading gathers from one combined record batch per window of the plan (one
+        # copy of the window, then one take per batch): a take on many chunks would concatenate
+        # them for every batch. Sequential reading slices units without copying.
+        self._windows: dict[int, pa.RecordBatch] = {}
+        self._window_pieces: dict[int, list[tuple[int, int, int]]] = {}
+        n_units = len(seg.units)
+        self._unit_window = np.full(n_units, -1, dtype=np.int64)
+        self._unit_shift = np.zeros(n_units, dtype=np.int64)
+        base: dict[int, int] = {}
+        for w, u, frm, to in seg.plan.pieces:
+            self._window_pieces.setdefault(w, []).append((u, frm, to))
+            self._unit_window[u] = w
+            self._unit_shift[u] = base.get(w, 0) - frm
+            base[w] = base.get(w, 0) + to - frm
+        self._window_last: dict[int, int] = {}
+        if self.spec.shuffle and seg.plan.pieces:
+            order: dict[int, None] = {}
+            for batch in range(start_batch, seg.plan.batch_count):
+                if self._mine(batch):
+                    ws = self._unit_window[units[batch * b : (batch + 1) * b]]
+                    for w in dict.fromkeys(ws.tolist()):
+                        self._window_last[w] = batch
+                        for u, _, _ in self._window_pieces.get(w, ()):
+                            order[u] = None
+            # A window is built from all its units, also those of other workers' batches.
+            self._order = list(dict.fromkeys(list(order) + self._order))
         self._top_up()
 
     def _top_up(self) -> None:
@@ -435,12 +643,48 @@ class BatchIterator(Iterator[Batch]):
             self._submit_next()
         return self._loaded[u].result()
 
+    def _window(self, w: int) -> pa.RecordBatch:
+        got = self._windows.get(w)
+        if got is None:
+            parts = []
+            for u, frm, to in self._window_pieces[w]:
+                rb = self._await(u)
+                sel = self._seg.selections[u]
+                parts.append(rb.slice(frm, to - frm) if sel is None else _take(rb, sel[frm:to]))
+                self._loaded.pop(u, None)  # a unit is in one window only: the copy replaces it
+                self._bytes_ahead -= self._seg.units[u].estimated_bytes
+            got = pa.Table.from_batches(parts).combine_chunks().to_batches()[0] if len(parts) > 1 else parts[0]
+            self._windows[w] = got
+        return got
+
+    def _gather_windows(self, units: np.ndarray, offsets: np.ndarray) -> pa.RecordBatch:
+        ws = self._unit_window[units]
+        idx = self._unit_shift[units] + offsets
+        distinct = list(dict.fromkeys(ws.tolist()))
+        if len(distinct) == 1:
+            return _take(self._window(distinct[0]), idx)
+        pieces, where = [], []
+        for w in distinct:
+            m = np.flatnonzero(ws == w)
+            pieces.append(_take(self._window(w), idx[m]))
+            where.append(m)
+        gathered = pa.Table.from_batches(pieces).combine_chunks().to_batches()[0]
+        inverse = np.empty(len(units), dtype=np.int64)
+        inverse[np.concatenate(where)] = np.arange(len(units))
+        return _take(gathered, inverse)
+
     @property
     def position(self) -> Position:
         """Where the iterator is: resume with ``dataset.batches(spec, position=...)``."""
         s = self.spec
         return Position(
-            self._seg.base, self._seg.version, s.epoch, s.rank, s.world_size, s.fingerprint(), self._next_batch
+            self._seg.base,
+            self._seg.version,
+            s.epoch,
+            s.rank,
+            s.world_size,
+            s.fingerprint(),
+            self._next_batch,
         )
 
     @property
@@ -467,13 +711,28 @@ class BatchIterator(Iterator[Batch]):
         return True
 
     def __next__(self) -> Batch:
-        if not self._has_next():
-            raise StopIteration
+        while True:
+            if not self._has_next():
+                raise StopIteration
+            if self._mine(self._next_batch):
+                break
+            self._next_batch += 1
+            self._g += 1
         p = self._seg.plan
         b = p.batch_size
         lo = self._next_batch * b
         units = p.units[lo : lo + b]
         offsets = p.offsets[lo : lo + b]
+        if self._window_last and (self._unit_window[units] >= 0).all():
+            data = self._gather_windows(units, offsets)
+            for w in [w for w, last in self._window_last.items() if last <= self._next_batch]:
+                self._windows.pop(w, None)
+                del self._window_last[w]
+            self._top_up()
+            batch = Batch(data, np.arange(lo, lo + b) >= p.real, self._next_batch)
+            self._next_batch += 1
+            self._g += 1
+            return batch
         src = offsets.copy()
         distinct = list(dict.fromkeys(units.tolist()))
         loaded = {u: self._await(u) for u in distinct}
@@ -488,18 +747,18 @@ class BatchIterator(Iterator[Batch]):
             if np.array_equal(src, np.arange(first, first + b)):
                 data = rb.slice(first, b)  # zero copy: sequential reading
             else:
-                data = rb.take(pa.array(src))
+                data = _take(rb, src)
         else:
             pieces = []
             where = []
             for u in distinct:
                 m = np.flatnonzero(units == u)
-                pieces.append(loaded[u].take(pa.array(src[m])))
+                pieces.append(_take(loaded[u], src[m]))
                 where.append(m)
             gathered = pa.Table.from_batches(pieces).combine_chunks().to_batches()[0]
             inverse = np.empty(b, dtype=np.int64)
             inverse[np.concatenate(where)] = np.arange(b)
-            data = gathered.take(pa.array(inverse))
+            data = _take(gathered, inverse)
         padding = np.arange(lo, lo + b) >= p.real
         for u in distinct:
             if self._last_use[u] < lo + b:
@@ -508,4 +767,5 @@ class BatchIterator(Iterator[Batch]):
         self._top_up()
         batch = Batch(data, padding, self._next_batch)
         self._next_batch += 1
+        self._g += 1
         return batch

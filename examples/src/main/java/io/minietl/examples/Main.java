@@ -18,6 +18,8 @@ import picocli.CommandLine.Command;
  *   <li>{@code produce}: fake articles (or a JSON-lines file) into a Kinesis stream ({@link
  *       ProduceCommand}).
  *   <li>{@code train}: a trainer loop over the dataset with training-reader ({@link TrainCommand}).
+ *   <li>{@code batches}: one rank's plan as JSON lines, as {@code python -m minietl batches}
+ *       ({@link BatchesCommand}).
  *   <li>{@code local-stack}: kinesalite and s3proxy on loopback for {@code ./demo} ({@link
  *       LocalStackCommand}).
  * </ul>
@@ -27,7 +29,12 @@ import picocli.CommandLine.Command;
 @Command(
     name = "examples",
     description = "The sample producer, the trainer loop and the local stack of ./demo.",
-    subcommands = {ProduceCommand.class, TrainCommand.class, LocalStackCommand.class})
+    subcommands = {
+      ProduceCommand.class,
+      TrainCommand.class,
+      LocalStackCommand.class,
+      BatchesCommand.class
+    })
 public final class Main {
   static final Cli CLI =
       Cli.builder("examples", Main.class)

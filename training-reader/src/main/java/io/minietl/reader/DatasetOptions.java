@@ -44,6 +44,8 @@ public final class DatasetOptions {
   private final long cacheMaxBytes;
   private final OnCorruptShard onCorruptShard;
   private final Duration followPollInterval;
+  private final String runId;
+  private final long pinEpoch;
 
   private DatasetOptions(Builder b) {
     this.version = b.version;
@@ -54,6 +56,8 @@ public final class DatasetOptions {
     this.cacheMaxBytes = b.cacheMaxBytes;
     this.onCorruptShard = b.onCorruptShard;
     this.followPollInterval = b.followPollInterval;
+    this.runId = b.runId;
+    this.pinEpoch = b.pinEpoch;
   }
 
   public static DatasetOptions defaults() {
@@ -98,6 +102,18 @@ public final class DatasetOptions {
     return followPollInterval;
   }
 
+  /**
+   * The run whose ranks agree on versions through pin objects, or null (see {@link Builder#pin}).
+   */
+  public String runId() {
+    return runId;
+  }
+
+  /** The epoch whose version {@link TrainingDataset#open} agrees on (with {@link #runId()}). */
+  public long pinEpoch() {
+    return pinEpoch;
+  }
+
   /** Builds {@link DatasetOptions}; fails fast on bad values. Not thread-safe. */
   public static final class Builder {
     private long version;
@@ -108,8 +124,29 @@ public final class DatasetOptions {
     private long cacheMaxBytes = 10L << 30;
     private OnCorruptShard onCorruptShard = OnCorruptShard.FAIL;
     private Duration followPollInterval = Duration.ofSeconds(1);
+    private String runId;
+    private long pinEpoch;
 
     private Builder() {}
+
+    /**
+     * Makes every rank of run {@code runId} plan the same version: opening (without a pinned {@link
+     * #version}) agrees on {@code epoch}'s version through the pin object {@code
+     * _pins/<runId>/epoch-<epoch>.json} (the first rank to create it, with a conditional PUT, fixes
+     * it; the Python reader reads and writes the same objects), {@link
+     * TrainingDataset#refresh(long)} on a later epoch's, and a following iterator decides each
+     * segment boundary once for all ranks. The trainer's entry point chooses the run id (e.g. from
+     * {@code MINIETL_RUN_ID}).
+     */
+    public Builder pin(String runId, long epoch) {
+      Pins.check(runId);
+      if (epoch < 0) {
+        throw new IllegalArgumentException("Invalid epoch " + epoch + ": must be >= 0");
+      }
+      this.runId = runId;
+      this.pinEpoch = epoch;
+      return this;
+    }
 
     /** Opens this manifest version (>= 1) for a reproducible run; default: the latest. */
     public Builder version(long version) {

@@ -111,6 +111,10 @@ public final class TrainingDataset implements AutoCloseable {
         throw new IllegalArgumentException(
             "Cannot open " + store.location() + ": no manifest version was committed there");
       }
+      if (options.version() == 0 && options.runId() != null) {
+        long agreed = Pins.agreeOnVersion(store, options.runId(), options.pinEpoch(), s.version());
+        s = agreed == s.version() ? s : ds.log.load(agreed);
+      }
       ds.state = s;
       return ds;
     } catch (RuntimeException e) {
@@ -160,7 +164,29 @@ public final class TrainingDataset implements AutoCloseable {
    * @return the version now open
    */
   public long refresh() {
+    if (options.runId() != null) {
+      throw new IllegalStateException(
+          "Cannot refresh a dataset opened with pin(): use refresh(epoch), so that ranks agree");
+    }
     state = log.refresh(state);
+    return state.version();
+  }
+
+  /**
+   * Moves to the version every rank of the {@link DatasetOptions#runId() run} agrees on for {@code
+   * epoch} (the latest, if this rank pins it first). Without a run id the same as {@link
+   * #refresh()}.
+   *
+   * @return the version now open
+   */
+  public long refresh(long epoch) {
+    DatasetState latest = log.refresh(state);
+    if (options.runId() == null) {
+      state = latest;
+    } else {
+      long agreed = Pins.agreeOnVersion(store, options.runId(), epoch, latest.version());
+      state = agreed == latest.version() ? latest : log.load(agreed);
+    }
     return state.version();
   }
 
@@ -219,14 +245,29 @@ public final class TrainingDataset implements AutoCloseable {
   /** Waits (polling) for {@code version} to be committed; null after the spec's idle timeout. */
   Segment awaitSegment(long base, long version, ReadSpec spec) {
     long deadline = System.nanoTime() + spec.followIdleTimeout().toNanos();
+    String run = options.runId();
     while (true) {
+      // With a run id the boundary after version - 1 is decided once, by the first rank there.
+      Optional<Boolean> decided =
+          run == null ? Optional.empty() : Pins.decided(store, run, spec.epoch(), version - 1);
+      if (decided.isPresent() && !decided.get()) {
+        return null;
+      }
       Optional<Manifest> m = log.read(version);
       if (m.isPresent()) {
+        if (run != null
+            && decided.isEmpty()
+            && !Pins.decide(store, run, spec.epoch(), version - 1, true)) {
+          return null; // another rank ended the epoch first
+        }
         return segment(base, version, m.get().addedShards(), spec);
       }
       long left = deadline - System.nanoTime();
-      if (left <= 0) {
-        return null;
+      if (left <= 0 && decided.isEmpty()) {
+        if (run == null || !Pins.decide(store, run, spec.epoch(), version - 1, false)) {
+          return null;
+        }
+        left = 1; // another rank saw the version: it is committed, read it
       }
       try {
         Thread.sleep(Math.min(options.followPollInterval().toMillis(), left / 1_000_000 + 1));
