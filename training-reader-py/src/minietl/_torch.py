@@ -16,6 +16,20 @@ from .spec import Position, ReadSpec
 def to_torch(batch: Batch) -> dict[str, Any]:
     """A batch as a dict: numeric columns as tensors (timestamps as int64 microseconds since the
     epoch, UTC), strings as lists of str, and ``padding`` as a bool tensor."""
+    return _tensors(to_numpy(batch))
+
+
+def _tensors(d: dict[str, Any]) -> dict[str, Any]:
+    return {k: torch.from_numpy(v) if isinstance(v, np.ndarray) else v for k, v in d.items()}
+
+
+def _identity(x: Any) -> Any:
+    return x
+
+
+def to_numpy(batch: Batch) -> dict[str, Any]:
+    """As :func:`to_torch` with numpy arrays: what workers send (a tensor would travel through a
+    shared-memory segment of its own, far slower than pickling a small array)."""
     out: dict[str, Any] = {}
     for name, col in zip(batch.data.schema.names, batch.data.columns):
         t = col.type
@@ -27,10 +41,10 @@ def to_torch(batch: Batch) -> dict[str, Any]:
                 raise ValueError(
                     f"Cannot make a tensor of column '{name}': it has nulls; select other columns"
                 )
-            out[name] = torch.from_numpy(np.array(col.to_numpy(zero_copy_only=False)))  # writable
+            out[name] = np.array(col.to_numpy(zero_copy_only=False))  # writable: torch wants that
         else:
             out[name] = col.to_pylist()
-    out["padding"] = torch.from_numpy(batch.padding.copy())
+    out["padding"] = batch.padding.copy()
     return out
 
 
@@ -40,6 +54,7 @@ class MiniEtlIterableDataset(IterableDataset):
     In a DataLoader with n workers, worker w yields batches i = w (mod n): the loader's round
     robin then restores the rank's order. Each item is ``(batch_dict, position_text)``, the
     position after that batch; :class:`Loader` strips it and keeps it for ``state_dict()``.
+    Arrays are numpy (a DataLoader's default collation makes them tensors; :class:`Loader` does).
     """
 
     def __init__(self, location: str, version: int, spec: ReadSpec, open_kwargs: dict[str, Any]):
@@ -57,7 +72,7 @@ class MiniEtlIterableDataset(IterableDataset):
         try:
             it = ds.batches(self.spec, position=self.position, worker=w, num_workers=n)
             for b in it:
-                yield to_torch(b), str(it.position)
+                yield to_numpy(b), str(it.position)
         finally:
             ds.close()
 
@@ -80,15 +95,11 @@ class Loader:
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
         self.dataset.position = self._position
-        dl = DataLoader(
-            self.dataset,
-            batch_size=None,
-            num_workers=self.num_workers,
-            **self.dataloader_kwargs,
-        )
+        kwargs = {"collate_fn": _identity, **self.dataloader_kwargs}  # default_convert walks every string
+        dl = DataLoader(self.dataset, batch_size=None, num_workers=self.num_workers, **kwargs)
         for batch, position in dl:
             self._position = position
-            yield batch
+            yield _tensors(batch)
 
     def state_dict(self) -> dict[str, Any]:
         return {"position": self._position, "version": self.dataset.version}
