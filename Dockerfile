@@ -21,13 +21,14 @@ COPY build build
 COPY package.json package-lock.json ./
 RUN mvn -B -ntp -q -Dexec.skip -DskipTests dependency:go-offline -pl examples -am || true
 COPY . .
-RUN mvn -B -ntp -Dexec.skip -DskipTests package -pl etl-ingest,examples -am \
- && mkdir /out && cp etl-ingest/target/etl-ingest.jar examples/target/examples.jar /out/
+RUN mvn -B -ntp -Dexec.skip -DskipTests package -pl etl-ingest,etl-flink,examples -am \
+ && mkdir /out && cp etl-ingest/target/etl-ingest.jar examples/target/examples.jar \
+    etl-flink/target/etl-flink-cluster.jar /out/
 
 FROM eclipse-temurin:17-jre
 RUN useradd --system --uid 10001 --home-dir /app etl
 WORKDIR /app
-COPY --from=build /out/etl-ingest.jar /out/examples.jar /app/
+COPY --from=build /out/etl-ingest.jar /out/examples.jar /out/etl-flink-cluster.jar /app/
 USER etl
 # Arrow needs --add-opens=java.base/java.nio=ALL-UNNAMED: the jars' manifests carry it (Add-Opens).
 ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75"
