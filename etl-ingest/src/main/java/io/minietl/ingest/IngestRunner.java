@@ -464,7 +464,7 @@ public final class IngestRunner {
     return String.format(
         Locale.ROOT,
         "final: records %d (rows %d, errors %d) in %.1f s, %.0f rec/s | commits %d | manifest v%d"
-            + " | dataset word_count: count %d, avg %s",
+            + " | dataset word_count: count %d, avg %s | warnings %d",
         s.recordsRead(),
         s.rowsWritten(),
         s.errorRecords(),
@@ -473,7 +473,8 @@ public final class IngestRunner {
         s.commits(),
         s.manifestVersion(),
         wc.count(),
-        wc.isEmpty() ? "n/a" : String.format(Locale.ROOT, "%.4f", wc.mean()));
+        wc.isEmpty() ? "n/a" : String.format(Locale.ROOT, "%.4f", wc.mean()),
+        s.warnings()); // rows kept with a warning (e.g. an unparseable publish_date)
   }
 
   private String partId(Instant now) {

@@ -4,7 +4,10 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.minietl.cli.CommandContext;
 import io.minietl.cli.ExitCode;
+import io.minietl.cli.UsageException;
 import io.minietl.core.manifest.DatasetState;
+import io.minietl.core.manifest.ErrorFileEntry;
+import io.minietl.core.manifest.ManifestPaths;
 import io.minietl.core.manifest.ShardCheckpoint;
 import io.minietl.core.stats.FeatureStats;
 import io.minietl.core.storage.ObjectStore;
@@ -14,11 +17,15 @@ import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-/** {@code stats}: what the latest manifest of the dataset says, as JSON, without reading data. */
+/**
+ * {@code stats}: what the latest manifest of the dataset says, as JSON, without reading data. A
+ * prefix without a committed manifest is a usage error (exit 2): no dataset there.
+ */
 @Command(
     name = "stats",
     description = "Print what the latest manifest of --dataset says, as JSON (reads no data).")
@@ -36,7 +43,16 @@ final class StatsCommand implements Callable<Integer> {
     try (LazyS3Client s3 = dataset.s3(context)) {
       ObjectStore store = dataset.dataset().open(s3);
       store.checkAccess();
-      context.out().println(statsJson(store.location(), DatasetMaintenance.latest(store)));
+      DatasetState state = DatasetMaintenance.latest(store);
+      if (state.version() == 0) {
+        throw new UsageException(
+            "No dataset at "
+                + store.location()
+                + ": no manifest was committed under "
+                + ManifestPaths.MANIFEST_DIR
+                + " (check --dataset; etl-ingest run creates it)");
+      }
+      context.out().println(statsJson(store.location(), state));
       return ExitCode.OK.code();
     }
   }
@@ -54,6 +70,16 @@ final class StatsCommand implements Callable<Integer> {
       g.writeNumberField("bytes", state.totalBytes());
       g.writeNumberField("error_records", state.totalErrorRecords());
       g.writeNumberField("error_files", state.errorFiles().size());
+      // Per reason code, summed over the error files (the manifest records each file's counts).
+      Map<String, Long> reasons = new TreeMap<>();
+      for (ErrorFileEntry f : state.errorFiles()) {
+        f.countsByReason().forEach((reason, n) -> reasons.merge(reason, n, Long::sum));
+      }
+      g.writeObjectFieldStart("error_reasons");
+      for (Map.Entry<String, Long> e : reasons.entrySet()) {
+        g.writeNumberField(e.getKey(), e.getValue());
+      }
+      g.writeEndObject();
       long closed = state.checkpoint().values().stream().filter(ShardCheckpoint::closed).count();
       g.writeObjectFieldStart("kinesis_shards");
       g.writeNumberField("checkpointed", state.checkpoint().size());

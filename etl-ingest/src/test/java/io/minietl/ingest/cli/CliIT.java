@@ -1,5 +1,6 @@
 package io.minietl.ingest.cli;
 
+import static org.assertj.core.api.Assertions.as;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -25,6 +26,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
@@ -83,6 +85,14 @@ class CliIT {
         "12XB");
     assertBadConfiguration(run(List.of("run", "--dataset", dataset), env), "Missing --stream");
     assertBadConfiguration(run(List.of("stats", "--dataset", "http://not-s3/x"), env), "--dataset");
+    Cli.Result empty = run(List.of("stats", "--dataset", dataset + "-nothing-here"), env);
+    assertBadConfiguration(empty, "No dataset at ");
+    assertThat(empty.errLines())
+        .containsExactly(
+            "etl-ingest: No dataset at "
+                + dataset
+                + "-nothing-here: no manifest was committed under _manifest/ (check --dataset;"
+                + " etl-ingest run creates it)");
 
     int closed = closedPort();
     Map<String, String> noS3 = new HashMap<>(env);
@@ -100,15 +110,20 @@ class CliIT {
                 + " (AWS_ENDPOINT_URL_KINESIS): check --endpoint, AWS_ENDPOINT_URL_KINESIS or"
                 + " AWS_ENDPOINT_URL");
 
-    // Per-service variables win over AWS_ENDPOINT_URL; --endpoint wins over all of them.
+    // Per-service variables win over AWS_ENDPOINT_URL; --endpoint wins over all of them. (The
+    // dataset is empty: "No dataset" says S3 was reached.)
+    String reached = "etl-ingest: No dataset at " + dataset + ": no manifest was committed";
     Map<String, String> general = new HashMap<>(env);
     general.put("AWS_ENDPOINT_URL", "http://127.0.0.1:" + closed);
-    Cli.Result perService = run(List.of("stats", "--dataset", dataset), general);
-    assertThat(perService.code()).as("stderr: %s", perService.err()).isZero();
+    assertThat(run(List.of("stats", "--dataset", dataset), general).errLines())
+        .singleElement(as(InstanceOfAssertFactories.STRING))
+        .startsWith(reached);
     Map<String, String> onlyGeneral = new HashMap<>(env);
     onlyGeneral.remove("AWS_ENDPOINT_URL_S3");
     onlyGeneral.put("AWS_ENDPOINT_URL", env.get("AWS_ENDPOINT_URL_S3"));
-    assertThat(run(List.of("stats", "--dataset", dataset), onlyGeneral).code()).isZero();
+    assertThat(run(List.of("stats", "--dataset", dataset), onlyGeneral).errLines())
+        .singleElement(as(InstanceOfAssertFactories.STRING))
+        .startsWith(reached);
     assertBadConfiguration(
         run(
             List.of("stats", "--dataset", dataset, "--endpoint", "http://127.0.0.1:" + closed),
@@ -139,6 +154,10 @@ class CliIT {
         entries.add(KinesisEmulator.entry("k" + i, "not json " + i));
         continue;
       }
+      if (i % 50 == 24) {
+        entries.add(KinesisEmulator.entry("k" + i, "[" + i + "]"));
+        continue;
+      }
       StringBuilder content = new StringBuilder();
       int words = 1 + random.nextInt(200);
       for (int w = 0; w < words; w++) {
@@ -150,6 +169,7 @@ class CliIT {
               "k" + i,
               "{\"article_id\":\"a"
                   + i
+                  + (i == 7 ? "\",\"publish_date\":\"sometime" : "") // one warning, row kept
                   + "\",\"content\":\""
                   + content.toString().replace("\n", "\\n")
                   + "\"}"));
@@ -176,7 +196,9 @@ class CliIT {
     List<String> lines = ran.out().lines().toList();
     assertThat(lines.get(0)).startsWith("run: stream " + stream + " (2 shards) -> " + dataset);
     assertThat(lines).anyMatch(l -> l.startsWith("progress: ") && l.contains("records 300"));
-    assertThat(lines.get(lines.size() - 1)).startsWith("final: records 300 (rows 294, errors 6)");
+    assertThat(lines.get(lines.size() - 1))
+        .startsWith("final: records 300 (rows 288, errors 12)")
+        .endsWith(" | warnings 1");
 
     Cli.Result stats = run(List.of("stats", "--dataset", dataset), env);
     assertThat(stats.code()).as("stderr: %s", stats.err()).isZero();
@@ -186,10 +208,13 @@ class CliIT {
     FeatureStats expected = FeatureStats.ofValues(wordCounts.stream().mapToLong(l -> l).toArray());
     assertThat(json.get("version").asLong()).isEqualTo(latest.version()).isPositive();
     assertThat(json.get("shards").asInt()).isEqualTo(latest.shards().size()).isGreaterThan(1);
-    assertThat(json.get("rows").asLong()).isEqualTo(294);
-    assertThat(json.get("error_records").asLong()).isEqualTo(6);
+    assertThat(json.get("rows").asLong()).isEqualTo(288);
+    assertThat(json.get("error_records").asLong()).isEqualTo(12);
+    // 6 of each kind were put: every 50th from 24 is a JSON array, every 50th from 49 not JSON.
+    assertThat(json.get("error_reasons").toString())
+        .isEqualTo("{\"not_an_object\":6,\"not_json\":6}");
     JsonNode wc = json.get("features").get("word_count");
-    assertThat(wc.get("count").asLong()).isEqualTo(294);
+    assertThat(wc.get("count").asLong()).isEqualTo(288);
     assertThat(wc.get("mean").asDouble()).isCloseTo(expected.mean(), within(1e-9));
     assertThat(wc.get("min").asLong()).isEqualTo(expected.min());
     assertThat(wc.get("max").asLong()).isEqualTo(expected.max());
