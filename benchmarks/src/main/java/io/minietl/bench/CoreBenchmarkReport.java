@@ -168,9 +168,12 @@ public final class CoreBenchmarkReport {
       case WORD_COUNT:
         if (r.method().equals("production")) {
           ratio(r, "baselineSplit").ifPresent(x -> parts.add(times(x) + " baselineSplit"));
+          ratio(r, "baselineLoop").ifPresent(x -> parts.add(times(x) + " baselineLoop"));
           ratio(r, "bareLoop").ifPresent(x -> parts.add(times(x) + " bareLoop"));
         } else if (r.method().equals("baselineSplit")) {
           parts.add("baseline");
+        } else if (r.method().equals("baselineLoop")) {
+          parts.add("baseline (hand-written loop)");
         } else if (r.method().equals("bareLoop")) {
           parts.add("physical limit");
         }
@@ -425,6 +428,7 @@ public final class CoreBenchmarkReport {
               "production",
               "productionAllFeatures",
               "baselineSplit",
+              "baselineLoop",
               "baselineDatabindMapSplit",
               "bareLoop",
               "write",

@@ -80,14 +80,35 @@ class Lz4FrameCodecTest {
   }
 
   @Test
-  void corruptFrameFailsWithAClearMessage() {
+  void aCorruptMagicNumberFailsWithAClearMessage() {
     byte[] frame = compressToFrame(text(10_000));
-    frame[20] ^= 0x7F;
-    frame[frame.length - 20] ^= 0x7F;
     frame[0] = 0;
     assertThatThrownBy(() -> decompress(Lz4FrameCodec.INSTANCE, frame, 10_000))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageStartingWith("Invalid LZ4 frame");
+        .hasMessageStartingWith("Invalid LZ4 frame in an Arrow buffer: bad magic number 0x");
+  }
+
+  @Test
+  void corruptBlockDataFailsWithAClearMessage() {
+    byte[] frame = compressToFrame(text(10_000));
+    // Header intact (magic, FLG, BD, optional content size, HC), then the first block's size;
+    // overwrite its compressed bytes, up to the end mark, with tokens that claim more literals than
+    // there is input: only the LZ4 decoder itself can reject that.
+    int blockStart = 7 + ((frame[4] & 0x08) != 0 ? 8 : 0);
+    int blockSize = readIntLittleEndian(frame, blockStart);
+    assertThat(blockSize).as("a compressed (not stored) first block").isPositive();
+    java.util.Arrays.fill(frame, blockStart + 4, frame.length - 4, (byte) 0xFF);
+    assertThatThrownBy(() -> decompress(Lz4FrameCodec.INSTANCE, frame, 10_000))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("Invalid LZ4 frame: ")
+        .hasCauseInstanceOf(net.jpountz.lz4.LZ4Exception.class);
+  }
+
+  private static int readIntLittleEndian(byte[] b, int at) {
+    return (b[at] & 0xFF)
+        | (b[at + 1] & 0xFF) << 8
+        | (b[at + 2] & 0xFF) << 16
+        | (b[at + 3] & 0xFF) << 24;
   }
 
   private byte[] roundTrip(CompressionCodec writer, CompressionCodec reader, byte[] data) {
