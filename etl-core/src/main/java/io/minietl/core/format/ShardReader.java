@@ -135,6 +135,15 @@ public final class ShardReader implements AutoCloseable {
   }
 
   /**
+   * The codecs that decode every body compression a shard may have (ZSTD, LZ4 frame, none), for
+   * code that opens shards with Arrow's own readers (an {@code ArrowFileReader} handed to Arrow's
+   * dataset writer, for instance). Thread safe.
+   */
+  public static org.apache.arrow.vector.compression.CompressionCodec.Factory codecs() {
+    return ShardCodecFactory.INSTANCE;
+  }
+
+  /**
    * Opens the shard file at {@code path}.
    *
    * @throws UncheckedIOException if the file cannot be read

@@ -36,7 +36,7 @@ class CliOptionDocsTest {
   void readmeListsEveryOptionWithItsEnvironmentVariableAndDefault() throws IOException {
     Path root = Path.of(System.getProperty("minietl.root", "..")).toAbsolutePath();
     String readme = Files.readString(root.resolve("README.md"));
-    assertThat(commands()).containsOnlyKeys("run", "stats", "gc");
+    assertThat(commands()).containsOnlyKeys("run", "stats", "gc", "export");
     for (CommandLine command : commands().values()) {
       for (OptionSpec o : command.getCommandSpec().options()) {
         if (!documented(o)) {
