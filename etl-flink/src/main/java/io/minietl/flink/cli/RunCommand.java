@@ -5,7 +5,6 @@ import io.minietl.cli.Converters;
 import io.minietl.cli.Env;
 import io.minietl.cli.ExitCode;
 import io.minietl.cli.UsageException;
-import io.minietl.core.format.ShardCompression;
 import io.minietl.core.manifest.DatasetState;
 import io.minietl.core.manifest.Manifest;
 import io.minietl.core.manifest.ManifestLog;
@@ -16,11 +15,8 @@ import io.minietl.flink.FlinkJobOptions;
 import io.minietl.flink.JobConnections;
 import io.minietl.flink.LocalFlink;
 import io.minietl.ingest.cli.DatasetOption;
-import io.minietl.ingest.cli.RunCommand.CompressionConverter;
-import io.minietl.ingest.cli.RunCommand.RecordsPerCall;
-import io.minietl.ingest.cli.RunCommand.StartPositionConverter;
+import io.minietl.ingest.cli.PipelineOptions;
 import io.minietl.kinesis.KinesisStreamProxy;
-import io.minietl.kinesis.StartPosition;
 import io.minietl.kinesis.aws.AwsClients;
 import io.minietl.s3.DatasetLocation;
 import io.minietl.s3.S3ObjectStore;
@@ -66,6 +62,8 @@ final class RunCommand implements Callable<Integer> {
 
   @Mixin DatasetOption dataset;
 
+  @Mixin PipelineOptions pipeline;
+
   @Option(
       names = "--parallelism",
       paramLabel = "N",
@@ -87,35 +85,6 @@ final class RunCommand implements Callable<Integer> {
   Duration checkpointInterval;
 
   @Option(
-      names = "--start-position",
-      paramLabel = "POSITION",
-      defaultValue = "TRIM_HORIZON",
-      converter = StartPositionConverter.class,
-      description =
-          "Where a shard without checkpoint starts: TRIM_HORIZON, LATEST or"
-              + " AT_TIMESTAMP=<ISO-8601>.")
-  @Env("MINIETL_START_POSITION")
-  StartPosition startPosition;
-
-  @Option(
-      names = "--target-shard-size",
-      paramLabel = "SIZE",
-      defaultValue = "64MiB",
-      converter = Converters.Size.class,
-      description = "Roll the Arrow shard at about this size (before the next checkpoint).")
-  @Env("MINIETL_TARGET_SHARD_SIZE")
-  long targetShardSize;
-
-  @Option(
-      names = "--max-shard-rows",
-      paramLabel = "ROWS",
-      defaultValue = "1000000",
-      converter = Converters.PositiveLong.class,
-      description = "Roll the Arrow shard at this many rows.")
-  @Env("MINIETL_MAX_SHARD_ROWS")
-  long maxShardRows;
-
-  @Option(
       names = "--max-shard-age",
       paramLabel = "DURATION",
       defaultValue = "60s",
@@ -125,42 +94,6 @@ final class RunCommand implements Callable<Integer> {
               + " already closes every file that often.")
   @Env("MINIETL_MAX_SHARD_AGE")
   Duration maxShardAge;
-
-  @Option(
-      names = "--compression",
-      paramLabel = "CODEC",
-      defaultValue = "zstd",
-      converter = CompressionConverter.class,
-      description = "Arrow body compression: zstd, lz4 or none.")
-  @Env("MINIETL_COMPRESSION")
-  ShardCompression compression;
-
-  @Option(
-      names = "--batch-rows",
-      paramLabel = "ROWS",
-      defaultValue = "2048",
-      converter = Converters.PositiveInt.class,
-      description = "Rows per Arrow record batch (also capped at 4 MiB).")
-  @Env("MINIETL_BATCH_ROWS")
-  int batchRows;
-
-  @Option(
-      names = "--records-per-call",
-      paramLabel = "N",
-      defaultValue = "10000",
-      converter = RecordsPerCall.class,
-      description = "Largest GetRecords Limit (1..10000).")
-  @Env("MINIETL_RECORDS_PER_CALL")
-  int recordsPerCall;
-
-  @Option(
-      names = "--call-size",
-      paramLabel = "SIZE",
-      defaultValue = "8MiB",
-      converter = Converters.Size.class,
-      description = "Target bytes per GetRecords page, as the runner's.")
-  @Env("MINIETL_CALL_SIZE")
-  long callSize;
 
   @Option(
       names = "--progress-interval",
@@ -199,13 +132,13 @@ final class RunCommand implements Callable<Integer> {
 
   FlinkJobOptions options() {
     return FlinkJobOptions.builder()
-        .initialPosition(startPosition)
-        .targetShardBytes(targetShardSize)
-        .maxShardRows(maxShardRows)
-        .compression(compression)
-        .rowsPerBatch(batchRows)
-        .recordsPerCall(recordsPerCall)
-        .callBytes(callSize)
+        .initialPosition(pipeline.startPosition())
+        .targetShardBytes(pipeline.targetShardSize())
+        .maxShardRows(pipeline.maxShardRows())
+        .compression(pipeline.compression())
+        .rowsPerBatch(pipeline.batchRows())
+        .recordsPerCall(pipeline.recordsPerCall())
+        .callBytes(pipeline.callSize())
         .stopWhenIdle(stopWhenIdle)
         .writerId(writerId)
         .build();
