@@ -73,8 +73,12 @@ class FlinkFailuresIT {
     COMMIT_CRASHES.set(0);
     Setup s = setup(emulators, 2000);
     StreamExecutionEnvironment env = environment(2);
+    // 10 records a call, 20 ms apart per shard: reading 500 records a shard takes at least 1 s,
+    // more than three 300 ms checkpoint intervals, so a second manifest version always comes.
+    // With 200 a call an idle machine read everything before the first checkpoint: one commit,
+    // and the crash after the second never happened.
     EtlFlinkJob.addTo(
-        env, s.connections().withStoreWrapper(CrashAfterSecondCommit::new), options());
+        env, s.connections().withStoreWrapper(CrashAfterSecondCommit::new), options(10));
 
     env.execute("crash after commit");
 
@@ -101,13 +105,17 @@ class FlinkFailuresIT {
   }
 
   private FlinkJobOptions options() {
+    return options(200);
+  }
+
+  private FlinkJobOptions options(int recordsPerCall) {
     return FlinkJobOptions.builder()
         .maxRecordBytes(PutLog.MAX_RECORD_BYTES)
         .maxNestingDepth(PutLog.MAX_NESTING_DEPTH)
         .tempDir(temp.toString())
         .minCallInterval(Duration.ofMillis(20))
         .idlePollInterval(Duration.ofMillis(100))
-        .recordsPerCall(200)
+        .recordsPerCall(recordsPerCall)
         .shardDiscoveryInterval(Duration.ofMillis(500))
         .stopWhenIdle(Duration.ofSeconds(1))
         .writerId("flink-failures-it")
@@ -124,7 +132,7 @@ class FlinkFailuresIT {
     return env;
   }
 
-  /** Fails its subtask on the first record after a checkpoint completed, once per test. */
+  /** Fails its subtask when the first checkpoint completes, once per test. */
   // The failure is thrown when the first checkpoint completes, not from the first record after
   // it: on an idle machine the job can read every record before any checkpoint completes, and a
   // record-driven injection then never fired (seen on an unloaded run).
