@@ -23,7 +23,13 @@ import software.amazon.awssdk.core.exception.SdkClientException;
         "Kinesis to Arrow IPC on S3, exactly once. Region and credentials come from the"
             + " AWS default chain (AWS_REGION, AWS_ACCESS_KEY_ID, ...); kinesalite needs"
             + " CBOR_ENABLED=false.",
-    subcommands = {RunCommand.class, StatsCommand.class, GcCommand.class, ExportCommand.class})
+    subcommands = {
+      RunCommand.class,
+      StatsCommand.class,
+      GcCommand.class,
+      ExportCommand.class,
+      ErrorsCommand.class
+    })
 public final class Main {
   static final Cli CLI =
       Cli.builder("etl-ingest", Main.class)
