@@ -7,6 +7,9 @@ import io.minietl.cli.CommandContext;
 import io.minietl.cli.Converters;
 import io.minietl.cli.Env;
 import io.minietl.cli.UsageException;
+import io.minietl.core.error.ErrorRecord;
+import io.minietl.core.error.ErrorRecordFormat;
+import io.minietl.core.error.ErrorRecordReader;
 import io.minietl.kinesis.aws.AwsClients;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
@@ -15,6 +18,7 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -114,7 +118,8 @@ final class ProduceCommand implements Callable<Integer> {
       paramLabel = "FILE",
       converter = ReadableFile.class,
       description =
-          "Put the lines of this JSON-lines file (one article per line) instead of fake articles.")
+          "Put the lines of this JSON-lines file instead of fake articles: one article per line,"
+              + " or the records etl-ingest errors --raw wrote (their raw bytes and keys).")
   @Env("REPLAY_FILE")
   Path replay;
 
@@ -221,7 +226,15 @@ final class ProduceCommand implements Callable<Integer> {
     return malformed;
   }
 
-  /** Puts each non-blank line as one record, keyed by its article_id (or its line number). */
+  /**
+   * Puts each non-blank line as one record. A line in the error-file format ({@code etl-ingest
+   * errors --raw}: an object with {@code format_version} and {@code raw_base64}) puts its decoded
+   * raw bytes under its original partition key, so a fixed record or a replayed one travels exactly
+   * as Kinesis first delivered it (invalid UTF-8 and newlines included, which a plain line cannot
+   * hold). Any other line is an article, keyed by its article_id (or its line number). Returns how
+   * many records put are not valid articles (error records count as such: that is why they were
+   * kept).
+   */
   private long replayFile(SampleProducer producer, Progress progress) {
     long malformed = 0;
     long lineNumber = 0;
@@ -229,6 +242,19 @@ final class ProduceCommand implements Callable<Integer> {
       for (byte[] line = readLine(in); line != null; line = readLine(in)) {
         lineNumber++;
         if (isBlank(line)) {
+          continue;
+        }
+        if (isErrorRecord(line)) {
+          ErrorRecord r;
+          try {
+            r = ErrorRecordReader.parseLine(new String(line, StandardCharsets.UTF_8));
+          } catch (IllegalArgumentException e) {
+            throw new UsageException(
+                "Invalid --replay line " + lineNumber + " of " + replay + ": " + e.getMessage(), e);
+          }
+          producer.put(r.partitionKey(), r.raw());
+          malformed++;
+          progress.maybePrint(producer);
           continue;
         }
         String key = articleId(line);
@@ -243,6 +269,30 @@ final class ProduceCommand implements Callable<Integer> {
       throw new UncheckedIOException("Cannot read " + replay, e);
     }
     return malformed;
+  }
+
+  /**
+   * Whether a line is in the error-file format: a JSON object whose top level has both {@code
+   * format_version} and {@code raw_base64} (an article has neither).
+   */
+  static boolean isErrorRecord(byte[] line) {
+    try (JsonParser p = JSON.createParser(line)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        return false;
+      }
+      boolean version = false;
+      boolean raw = false;
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String name = p.currentName();
+        p.nextToken();
+        version |= ErrorRecordFormat.KEY_FORMAT_VERSION.equals(name);
+        raw |= ErrorRecordFormat.KEY_RAW_BASE64.equals(name);
+        p.skipChildren();
+      }
+      return version && raw;
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   /** The top-level string article_id of a JSON object, or null if there is none or no JSON. */

@@ -58,8 +58,12 @@ public final class Main {
     }
   }
 
-  /** Runs one command line; returns the exit code. In-process for tests with their own context. */
-  static int run(List<String> args, CommandContext context) {
+  /**
+   * Runs one command line in this JVM (no {@code System.exit}, no signal handler unless {@code run}
+   * installs one); returns the exit code. For tests and tools that embed the CLI with their own
+   * context.
+   */
+  public static int run(List<String> args, CommandContext context) {
     return CLI.run(args, context);
   }
 }

@@ -36,7 +36,7 @@ class CliOptionDocsTest {
   void readmeListsEveryOptionWithItsEnvironmentVariableAndDefault() throws IOException {
     Path root = Path.of(System.getProperty("minietl.root", "..")).toAbsolutePath();
     String readme = Files.readString(root.resolve("README.md"));
-    assertThat(commands()).containsOnlyKeys("run", "stats", "gc", "export");
+    assertThat(commands()).containsOnlyKeys("run", "stats", "gc", "export", "errors");
     for (CommandLine command : commands().values()) {
       for (OptionSpec o : command.getCommandSpec().options()) {
         if (!documented(o)) {
@@ -63,7 +63,10 @@ class CliOptionDocsTest {
     assertThat(flags("stats")).containsExactlyInAnyOrder("--dataset", "--endpoint", "--verbose");
     assertThat(flags("gc"))
         .containsExactlyInAnyOrder("--dataset", "--endpoint", "--grace", "--dry-run", "--verbose");
-    for (String command : List.of("run", "stats", "gc")) {
+    assertThat(flags("errors"))
+        .containsExactlyInAnyOrder(
+            "--dataset", "--endpoint", "--reason", "--limit", "--json", "--raw", "--verbose");
+    for (String command : List.of("run", "stats", "gc", "errors")) {
       String help = help(command, "--help");
       assertThat(help).startsWith("Usage: etl-ingest " + command + " ");
       for (String flag : flags(command)) {
