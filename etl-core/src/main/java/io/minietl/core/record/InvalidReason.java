@@ -18,7 +18,13 @@ public enum InvalidReason {
   /** The record is larger than the configured maximum size. */
   TOO_LARGE("too_large"),
   /** The JSON nests deeper than the configured maximum depth. */
-  TOO_DEEP("too_deep");
+  TOO_DEEP("too_deep"),
+  /**
+   * A JSON string (a value or a field name) holds an escaped surrogate ({@code "\ud800"}) that is
+   * not part of a high-low pair: it names no character, cannot be encoded as UTF-8, and so cannot
+   * be stored as text that any reader could decode.
+   */
+  UNPAIRED_SURROGATE("unpaired_surrogate");
 
   private final String code;
 

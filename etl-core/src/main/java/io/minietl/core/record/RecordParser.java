@@ -107,7 +107,7 @@ public final class RecordParser {
           String.format("Invalid UTF-8 at byte %d (0x%02x)", bad - offset, bytes[bad] & 0xFF));
     }
     try (JsonParser p = json.createParser(bytes, offset, length)) {
-      return parseObject(p);
+      return parseObject(p, Utf8.mayHaveSurrogateEscape(bytes, offset, length));
     } catch (StreamConstraintsException e) {
       if (e.getMessage() != null && e.getMessage().contains("nesting depth")) {
         return ParseResult.invalid(
@@ -123,7 +123,7 @@ public final class RecordParser {
     }
   }
 
-  private ParseResult parseObject(JsonParser p) throws IOException {
+  private ParseResult parseObject(JsonParser p, boolean checkSurrogates) throws IOException {
     JsonToken first = p.nextToken();
     if (first == null) {
       return ParseResult.invalid(InvalidReason.NOT_JSON, "Empty record: no JSON value");
@@ -155,6 +155,9 @@ public final class RecordParser {
           String text;
           if (value == JsonToken.VALUE_STRING) {
             text = p.getText();
+            if (checkSurrogates && Utf8.firstUnpairedSurrogate(text) >= 0) {
+              return unpairedSurrogate("field '" + name + "'", text);
+            }
           } else if (value == JsonToken.VALUE_NULL) {
             text = null;
           } else {
@@ -211,9 +214,24 @@ public final class RecordParser {
     if (extra != null) {
       extra.writeEndObject();
       extra.close();
-      article.extraFieldsJson(extraOut.toString());
+      String extraJson = extraOut.toString();
+      // Unknown fields (names and values) are kept as one JSON text, stored as UTF-8 too.
+      if (checkSurrogates && Utf8.firstUnpairedSurrogate(extraJson) >= 0) {
+        return unpairedSurrogate("an unknown field", extraJson);
+      }
+      article.extraFieldsJson(extraJson);
     }
     return ParseResult.valid(article.articleId(articleId).content(content).build(), warnings);
+  }
+
+  private static ParseResult unpairedSurrogate(String where, String text) {
+    int at = Utf8.firstUnpairedSurrogate(text);
+    return ParseResult.invalid(
+        InvalidReason.UNPAIRED_SURROGATE,
+        String.format(
+            "Invalid text in %s: unpaired surrogate \\u%04x at character %d cannot be encoded as"
+                + " UTF-8",
+            where, (int) text.charAt(at), at));
   }
 
   private static ParseResult trailingContent() {

@@ -70,4 +70,39 @@ final class Utf8 {
     }
     return -1;
   }
+
+  /**
+   * Whether the JSON text may hold an escaped UTF-16 surrogate ({@code \\uD800}..{@code \\uDFFF}):
+   * strict UTF-8 input can carry a surrogate only as such an escape. False positives (an escaped
+   * backslash followed by {@code u}) are harmless: the caller then checks the strings.
+   */
+  static boolean mayHaveSurrogateEscape(byte[] bytes, int offset, int length) {
+    int end = offset + length - 3;
+    for (int i = offset; i < end; i++) {
+      if (bytes[i] == '\\' && bytes[i + 1] == 'u' && (bytes[i + 2] | 0x20) == 'd') {
+        int c = bytes[i + 3] | 0x20;
+        if ((c >= '8' && c <= '9') || (c >= 'a' && c <= 'f')) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** The index of the first surrogate of {@code s} that is not part of a pair, or -1. */
+  static int firstUnpairedSurrogate(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (Character.isSurrogate(c)) {
+        if (Character.isHighSurrogate(c)
+            && i + 1 < s.length()
+            && Character.isLowSurrogate(s.charAt(i + 1))) {
+          i++;
+        } else {
+          return i;
+        }
+      }
+    }
+    return -1;
+  }
 }

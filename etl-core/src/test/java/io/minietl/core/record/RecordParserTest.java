@@ -283,4 +283,65 @@ class RecordParserTest {
     }
     assertThatThrownBy(() -> InvalidReason.fromCode("nope")).hasMessageContaining("'nope'");
   }
+
+  /**
+   * An escaped surrogate that is not half of a pair names no character: Python's {@code
+   * json.loads('"\\ud800"')} accepts it but {@code .encode("utf-8")} raises, and Java's encoder
+   * writes {@code ?} instead. Such a record is an error with its own reason, whichever string holds
+   * it. Inputs are raw JSON text: the backslash escapes are in the record's bytes.
+   */
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "{\"article_id\":\"a\",\"content\":\"x \\ud800 y\"}|field 'content'|\\ud800 at character 2",
+        "{\"article_id\":\"a\",\"content\":\"\\udc00\"}|field 'content'|\\udc00 at character 0",
+        "{\"article_id\":\"a\",\"content\":\"\\uD83D\\u0041\"}|field 'content'|\\ud83d at character 0",
+        "{\"article_id\":\"a\",\"content\":\"\\ude00\\ud83d\"}|field 'content'|\\ude00 at character 0",
+        "{\"article_id\":\"\\ud800\",\"content\":\"c\"}|field 'article_id'|\\ud800",
+        "{\"article_id\":\"a\",\"title\":\"\\ud800\",\"content\":\"c\"}|field 'title'|\\ud800",
+        "{\"article_id\":\"a\",\"content\":\"c\",\"tags\":[\"ok\",\"\\udbff\"]}|an unknown field|\\udbff",
+      })
+  void anUnpairedSurrogateEscapeIsItsOwnError(String json, String where, String what) {
+    ParseResult r = parse(json);
+
+    assertThat(r.isValid()).isFalse();
+    assertThat(r.reason()).isEqualTo(InvalidReason.UNPAIRED_SURROGATE);
+    assertThat(r.reason().code()).isEqualTo("unpaired_surrogate");
+    assertThat(r.message())
+        .startsWith("Invalid text in " + where + ": unpaired surrogate ")
+        .contains(what)
+        .endsWith("cannot be encoded as UTF-8");
+  }
+
+  @Test
+  void anUnpairedSurrogateInAFieldNameIsRejectedByTheJsonParser() {
+    // Jackson itself refuses it in a name (not in a value): malformed JSON, with its reason.
+    ParseResult r = parse("{\"article_id\":\"a\",\"content\":\"c\",\"\\ud800\":1}");
+
+    assertThat(r.reason()).isEqualTo(InvalidReason.NOT_JSON);
+    assertThat(r.message()).startsWith("Broken surrogate pair in field name");
+  }
+
+  @Test
+  void aSurrogatePairEscapeIsTheCharacterItNames() {
+    // U+1F600 escaped as a pair, in content and in an unknown field, upper and lower case hex.
+    ParseResult r =
+        parse(
+            "{\"article_id\":\"a\",\"content\":\"hi \\ud83d\\ude00 there\","
+                + "\"mood\":\"\\uD83D\\uDE00\"}");
+
+    assertThat(r.isValid()).isTrue();
+    assertThat(r.article().content()).isEqualTo("hi \uD83D\uDE00 there");
+    assertThat(r.article().content().codePointAt(3)).isEqualTo(0x1F600);
+    assertThat(r.article().extraFieldsJson()).isEqualTo("{\"mood\":\"\uD83D\uDE00\"}");
+  }
+
+  @Test
+  void anEscapedBackslashBeforeUIsNoSurrogate() {
+    ParseResult r = parse("{\"article_id\":\"a\",\"content\":\"C:\\\\ud800\"}");
+
+    assertThat(r.isValid()).isTrue();
+    assertThat(r.article().content()).isEqualTo("C:\\ud800");
+  }
 }
