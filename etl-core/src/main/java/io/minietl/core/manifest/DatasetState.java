@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.UUID;
 
 /**
  * The dataset at one manifest version: its live shards and error files, Kinesis checkpoint,
@@ -39,8 +40,11 @@ import java.util.TreeMap;
  *       winner's manifest(s) and apply them. A runner that finds its own Kinesis shards advanced by
  *       another {@link Manifest#writerId() writer} must stop (fencing); otherwise retry from step
  *       2. Its uploaded objects are garbage;
- *   <li>on an unknown outcome (timeout, 5xx after sending) do not clean up: read V+1 back and
- *       compare its writer id and added paths to decide whether the commit won.
+ *   <li>on an unknown outcome (timeout, 5xx after sending) do not clean up: read V+1 back; its
+ *       {@link Manifest#writerId() writer id} and {@link Manifest#commitId() commit id} say whether
+ *       the commit won. A create reported as unknown may still be applied later, even after a retry
+ *       was told the key exists: so a writer recognises its own commit id in <em>any</em> version
+ *       it meets while retrying (see {@link ManifestLog#commit}).
  * </ol>
  *
  * <p>After a crash the writer resumes from the checkpoint of the latest manifest: records after it
@@ -60,11 +64,12 @@ public final class DatasetState {
   public static final int DEFAULT_SNAPSHOT_INTERVAL = 10;
 
   private static final DatasetState EMPTY =
-      new DatasetState(0, 0, null, Map.of(), Map.of(), Map.of(), Map.of(), 0, 0, 0);
+      new DatasetState(0, 0, null, null, Map.of(), Map.of(), Map.of(), Map.of(), 0, 0, 0);
 
   private final long version;
   private final long snapshotVersion;
   private final String writerId;
+  private final StreamIdentity stream;
   private final Map<String, ShardEntry> shards;
   private final Map<String, ErrorFileEntry> errorFiles;
   private final Map<String, ShardCheckpoint> checkpoint;
@@ -77,6 +82,7 @@ public final class DatasetState {
       long version,
       long snapshotVersion,
       String writerId,
+      StreamIdentity stream,
       Map<String, ShardEntry> shards,
       Map<String, ErrorFileEntry> errorFiles,
       Map<String, ShardCheckpoint> checkpoint,
@@ -87,6 +93,7 @@ public final class DatasetState {
     this.version = version;
     this.snapshotVersion = snapshotVersion;
     this.writerId = writerId;
+    this.stream = stream;
     this.shards = shards;
     this.errorFiles = errorFiles;
     this.checkpoint = checkpoint;
@@ -125,6 +132,7 @@ public final class DatasetState {
         snapshot.version(),
         snapshot.version(),
         snapshot.writerId(),
+        snapshot.stream(),
         Collections.unmodifiableMap(shards),
         Collections.unmodifiableMap(errorFiles),
         snapshot.checkpoint(),
@@ -225,6 +233,7 @@ public final class DatasetState {
         next.version(),
         next.snapshotVersion(),
         next.writerId(),
+        next.stream(),
         Collections.unmodifiableMap(newShards),
         Collections.unmodifiableMap(newErrors),
         next.checkpoint(),
@@ -281,6 +290,14 @@ public final class DatasetState {
   /** The writer of the latest version; null for {@link #empty()}. */
   public String writerId() {
     return writerId;
+  }
+
+  /**
+   * The Kinesis stream the {@link #checkpoint()} belongs to, as the latest version recorded it;
+   * null if none did (see {@link Manifest#stream()}).
+   */
+  public StreamIdentity stream() {
+    return stream;
   }
 
   /** The live shards, in commit order. */
@@ -350,10 +367,14 @@ public final class DatasetState {
    * full snapshot when it is version 1, when {@code snapshotInterval} versions have passed since
    * the latest snapshot, or when {@link #forceSnapshot(boolean) forced}. The checkpoint defaults to
    * the current one; {@link #updateCheckpoint} changes entries of it, {@link #checkpoint(Map)}
-   * replaces it. Not thread-safe; build once.
+   * replaces it; so does the stream identity ({@link #stream(StreamIdentity)}). The commit id is a
+   * random UUID unless given. Always {@link Manifest#CURRENT_FORMAT_VERSION}. Not thread-safe;
+   * build once.
    */
   public final class NextVersion {
     private String writerId;
+    private String commitId;
+    private StreamIdentity newStream = stream;
     private Instant committedAt;
     private final List<ShardEntry> added = new ArrayList<>();
     private final List<ErrorFileEntry> addedErrors = new ArrayList<>();
@@ -366,6 +387,22 @@ public final class DatasetState {
     /** Required: who commits (fencing compares it). */
     public NextVersion writerId(String writerId) {
       this.writerId = writerId;
+      return this;
+    }
+
+    /**
+     * The id of this logical commit (see {@link Manifest#commitId()}); a writer that rebuilds the
+     * same commit under a later version after a conflict passes the same id. Default: a random
+     * UUID.
+     */
+    public NextVersion commitId(String commitId) {
+      this.commitId = commitId;
+      return this;
+    }
+
+    /** The stream the new checkpoint belongs to; default: the current state's. */
+    public NextVersion stream(StreamIdentity stream) {
+      this.newStream = stream;
       return this;
     }
 
@@ -460,6 +497,8 @@ public final class DatasetState {
               .version(next)
               .snapshotVersion(snapshot ? next : snapshotVersion)
               .writerId(writerId)
+              .commitId(commitId != null ? commitId : UUID.randomUUID().toString())
+              .stream(newStream)
               .committedAt(committedAt)
               .addedShards(added)
               .addedErrorFiles(addedErrors)

@@ -23,9 +23,17 @@ import java.util.Set;
  *       most the versions since the latest snapshot, which every manifest names in {@link
  *       #snapshotVersion()};
  *   <li>the state at this version, always complete, so one object answers "where do I resume" and
- *       "what is the average": the Kinesis {@link #checkpoint()} of every shard, the cumulative
- *       feature {@link #stats()} over all rows of the dataset, and the totals.
+ *       "what is the average": the Kinesis {@link #checkpoint()} of every shard and the {@link
+ *       #stream()} it belongs to, the cumulative feature {@link #stats()} over all rows of the
+ *       dataset, and the totals;
+ *   <li>who committed it: the {@link #writerId()} and, since format version 2, a {@link
+ *       #commitId()} that lets a writer recognise its own commit after an unknown outcome.
  * </ul>
+ *
+ * <p>Format versions: 1 is the first; 2 adds the {@link #commitId()}, the {@link #stream()}
+ * identity, and sub-sequence numbers and arrival times in the {@link ShardCheckpoint}s. Both are
+ * read; a manifest keeps the format version it was read in, so it is written back byte for byte,
+ * and a format 1 manifest cannot hold the fields of format 2 (they would be lost on writing).
  *
  * <p>A manifest checks its own invariants when built (version 1 is a snapshot, the parent is the
  * previous version, a snapshot lists its added entries, no path twice, ...); the invariants across
@@ -34,13 +42,15 @@ import java.util.Set;
  */
 public final class Manifest {
   /** The format version this code writes, and the highest it reads. */
-  public static final int CURRENT_FORMAT_VERSION = 1;
+  public static final int CURRENT_FORMAT_VERSION = 2;
 
   private final int formatVersion;
   private final long version;
   private final long snapshotVersion;
   private final Instant committedAt;
   private final String writerId;
+  private final String commitId;
+  private final StreamIdentity stream;
   private final List<ShardEntry> addedShards;
   private final List<ErrorFileEntry> addedErrorFiles;
   private final List<ShardEntry> shards;
@@ -74,6 +84,8 @@ public final class Manifest {
     }
     this.committedAt = Objects.requireNonNull(b.committedAt, "committedAt");
     this.writerId = Checks.nonBlank(b.writerId, "writerId");
+    this.commitId = b.commitId == null ? null : Checks.nonBlank(b.commitId, "commitId");
+    this.stream = b.stream;
     this.addedShards = List.copyOf(b.addedShards);
     this.addedErrorFiles = List.copyOf(b.addedErrorFiles);
     this.shards = List.copyOf(b.shards);
@@ -83,6 +95,19 @@ public final class Manifest {
     this.totalRows = Checks.nonNegative(b.totalRows, "total rows");
     this.totalBytes = Checks.nonNegative(b.totalBytes, "total bytes");
     this.totalErrorRecords = Checks.nonNegative(b.totalErrorRecords, "total error records");
+    if (formatVersion >= 2) {
+      Objects.requireNonNull(commitId, "commitId (required since format version 2)");
+    } else if (commitId != null
+        || stream != null
+        || checkpoint.values().stream().anyMatch(ShardCheckpoint::needsFormat2)) {
+      throw new IllegalArgumentException(
+          "Invalid manifest v"
+              + version
+              + ": format version 1 cannot hold a commit id, a stream identity, sub-sequence"
+              + " numbers or arrival times (use format version "
+              + CURRENT_FORMAT_VERSION
+              + ")");
+    }
     if (version == 1 && !snapshot()) {
       throw new IllegalArgumentException(
           "Invalid manifest v1: the first version must be a snapshot");
@@ -110,20 +135,22 @@ public final class Manifest {
 
   public Builder toBuilder() {
     return new Builder()
-        .formatVersion(formatVersion)
-        .version(version)
-        .snapshotVersion(snapshotVersion)
-        .committedAt(committedAt)
-        .writerId(writerId)
-        .addedShards(addedShards)
-        .addedErrorFiles(addedErrorFiles)
-        .shards(shards)
-        .errorFiles(errorFiles)
-        .checkpoint(checkpoint)
-        .stats(stats)
-        .totalRows(totalRows)
-        .totalBytes(totalBytes)
-        .totalErrorRecords(totalErrorRecords);
+            .formatVersion(formatVersion)
+            .version(version)
+            .snapshotVersion(snapshotVersion)
+            .committedAt(committedAt)
+            .writerId(writerId)
+            .commitId(commitId)
+            .stream(stream)
+            .addedShards(addedShards)
+            .addedErrorFiles(addedErrorFiles)
+            .shards(shards)
+            .errorFiles(errorFiles)
+            .checkpoint(checkpoint)
+            .stats(stats)
+            .totalRows(totalRows)
+            .totalBytes(totalBytes)
+            .totalErrorRecords(totalErrorRecords);
   }
 
   /**
@@ -164,6 +191,23 @@ public final class Manifest {
   /** Which writer (runner instance, Flink job) committed this version: for fencing and audits. */
   public String writerId() {
     return writerId;
+  }
+
+  /**
+   * Identifies the logical commit this version holds, unique per writer: a writer that retries a
+   * commit (after an unknown outcome, or under the next version number after a conflict) keeps it,
+   * so a version with its writer id and commit id is its own commit. Null in format version 1.
+   */
+  public String commitId() {
+    return commitId;
+  }
+
+  /**
+   * The Kinesis stream the {@link #checkpoint()} belongs to; null if the writer did not record one
+   * (format version 1, or a dataset not written from Kinesis).
+   */
+  public StreamIdentity stream() {
+    return stream;
   }
 
   /** The shards this version adds, in commit order. */
@@ -262,6 +306,8 @@ public final class Manifest {
         && totalErrorRecords == that.totalErrorRecords
         && committedAt.equals(that.committedAt)
         && writerId.equals(that.writerId)
+        && Objects.equals(commitId, that.commitId)
+        && Objects.equals(stream, that.stream)
         && addedShards.equals(that.addedShards)
         && addedErrorFiles.equals(that.addedErrorFiles)
         && shards.equals(that.shards)
@@ -278,6 +324,8 @@ public final class Manifest {
         snapshotVersion,
         committedAt,
         writerId,
+        commitId,
+        stream,
         addedShards,
         addedErrorFiles,
         shards,
@@ -306,8 +354,8 @@ public final class Manifest {
   }
 
   /**
-   * Builds a {@link Manifest}. Version, committedAt and writerId are required; {@code
-   * snapshotVersion} defaults to the version (a snapshot). Most callers use {@link
+   * Builds a {@link Manifest}. Version, committedAt, writerId and (format 2) commitId are required;
+   * {@code snapshotVersion} defaults to the version (a snapshot). Most callers use {@link
    * DatasetState#nextVersion()} instead, which fills in everything derived from the previous state.
    */
   public static final class Builder {
@@ -316,6 +364,8 @@ public final class Manifest {
     private long snapshotVersion;
     private Instant committedAt;
     private String writerId;
+    private String commitId;
+    private StreamIdentity stream;
     private List<ShardEntry> addedShards = List.of();
     private List<ErrorFileEntry> addedErrorFiles = List.of();
     private List<ShardEntry> shards = List.of();
@@ -351,6 +401,18 @@ public final class Manifest {
 
     public Builder writerId(String writerId) {
       this.writerId = writerId;
+      return this;
+    }
+
+    /** Required since format version 2; see {@link Manifest#commitId()}. */
+    public Builder commitId(String commitId) {
+      this.commitId = commitId;
+      return this;
+    }
+
+    /** The stream of the checkpoint; may be null (see {@link Manifest#stream()}). */
+    public Builder stream(StreamIdentity stream) {
+      this.stream = stream;
       return this;
     }
 

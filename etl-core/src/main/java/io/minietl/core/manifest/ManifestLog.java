@@ -3,11 +3,15 @@ package io.minietl.core.manifest;
 import io.minietl.core.storage.ObjectInfo;
 import io.minietl.core.storage.ObjectStore;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The manifest log of one dataset in an {@link ObjectStore}: load the latest state, commit the next
@@ -25,10 +29,57 @@ public final class ManifestLog {
   /** Names the latest snapshot version; sorts before every {@code v…} key of the manifest dir. */
   public static final String SNAPSHOT_HINT_KEY = ManifestPaths.MANIFEST_DIR + "_last-snapshot";
 
-  private final ObjectStore store;
+  /** The first pause before retrying a create whose outcome was unknown, by default. */
+  public static final Duration DEFAULT_UNKNOWN_BACKOFF = Duration.ofMillis(200);
 
+  /** The longest pause between such retries, by default. */
+  public static final Duration DEFAULT_MAX_UNKNOWN_BACKOFF = Duration.ofSeconds(10);
+
+  /** How the log waits between retries; a test replaces it to record the pauses. */
+  interface Sleeper {
+    void sleep(Duration duration) throws InterruptedException;
+  }
+
+  private final ObjectStore store;
+  private final Duration unknownBackoff;
+  private final Duration maxUnknownBackoff;
+  private final Sleeper sleeper;
+  private final Clock clock;
+
+  /** A log with the default backoff between retries of an unknown outcome. */
   public ManifestLog(ObjectStore store) {
+    this(store, DEFAULT_UNKNOWN_BACKOFF, DEFAULT_MAX_UNKNOWN_BACKOFF);
+  }
+
+  /**
+   * A log that pauses before retrying a create whose outcome was unknown (a store in a brownout is
+   * not helped by a retry at once): the pause is between half and all of a backoff that starts at
+   * {@code unknownBackoff} and doubles up to {@code maxUnknownBackoff}.
+   */
+  public ManifestLog(ObjectStore store, Duration unknownBackoff, Duration maxUnknownBackoff) {
+    this(
+        store,
+        unknownBackoff,
+        maxUnknownBackoff,
+        d -> Thread.sleep(d.toMillis()),
+        Clock.systemUTC());
+  }
+
+  ManifestLog(
+      ObjectStore store,
+      Duration unknownBackoff,
+      Duration maxUnknownBackoff,
+      Sleeper sleeper,
+      Clock clock) {
     this.store = store;
+    if (unknownBackoff.isNegative() || maxUnknownBackoff.compareTo(unknownBackoff) < 0) {
+      throw new IllegalArgumentException(
+          "Invalid backoff: " + unknownBackoff + " up to " + maxUnknownBackoff);
+    }
+    this.unknownBackoff = unknownBackoff;
+    this.maxUnknownBackoff = maxUnknownBackoff;
+    this.sleeper = sleeper;
+    this.clock = clock;
   }
 
   public String location() {
@@ -90,33 +141,121 @@ public final class ManifestLog {
   }
 
   /**
-   * Creates manifest {@code next} (version {@code state.version() + 1}) if no one else has. When
-   * the store cannot tell whether the create happened, reads the version back and compares bytes:
-   * our own bytes mean we won.
+   * Creates manifest {@code next} (version {@code state.version() + 1}) if no one else has; see
+   * {@link #commit(Manifest, Instant)}, with no deadline.
    */
   public Outcome commit(Manifest next) {
+    return commit(next, Instant.MAX);
+  }
+
+  /**
+   * Creates manifest {@code next} (version {@code state.version() + 1}) if no one else has.
+   *
+   * <p>When the store cannot tell whether the create happened, the version is read back: absent,
+   * the create is retried after a backoff; present, it is ours if it is {@linkplain #isOwnCommit
+   * our own commit}. A create reported as unknown may be applied <em>after</em> the read back found
+   * nothing, so a later retry meets "already exists" for our own manifest: that answer too is
+   * checked against the manifest there, over the whole loop, and never taken for a conflict unseen.
+   *
+   * <p>No create is <em>retried</em> after {@code deadline} (the first is always sent: the caller
+   * checks its deadline before calling). A writer that bounds the time between uploading its files
+   * and committing them, so that garbage collection, which waits much longer, cannot delete them
+   * first, passes that bound here.
+   *
+   * @return {@link Outcome#COMMITTED} if {@code next} (or, after an unknown outcome, our own
+   *     earlier attempt of it) is now version {@code next.version()}; {@link Outcome#CONFLICT} if
+   *     another commit is
+   * @throws CommitStateUnknownException if the deadline passed (or the thread was interrupted)
+   *     before the outcome was learned: an attempt may still become visible; do not clean up
+   */
+  public Outcome commit(Manifest next, Instant deadline) {
     String key = ManifestPaths.manifestKey(next.version());
     byte[] bytes = ManifestParser.toJsonBytes(next);
+    Duration backoff = unknownBackoff;
+    int unknown = 0;
     while (true) {
+      if (unknown > 0 && !clock.instant().isBefore(deadline)) {
+        throw new CommitStateUnknownException(
+            "Cannot learn whether manifest "
+                + key
+                + " of "
+                + store.location()
+                + " was committed: "
+                + unknown
+                + " attempt(s) had an unknown outcome and the commit deadline "
+                + deadline
+                + " has passed");
+      }
+      Optional<byte[]> there;
       switch (store.putIfAbsent(key, bytes)) {
         case CREATED:
-          if (next.snapshot()) {
-            writeHint(next.version());
-          }
-          return Outcome.COMMITTED;
+          return committed(next);
         case ALREADY_EXISTS:
-          return Outcome.CONFLICT;
-        default:
-          Optional<byte[]> there = store.get(key);
+          there = store.get(key);
           if (there.isEmpty()) {
-            continue; // the create did not happen: try again
+            // Never expected of a store (a created key does not vanish); retry like UNKNOWN.
+            break;
           }
-          boolean ours = Arrays.equals(there.get(), bytes);
-          if (ours && next.snapshot()) {
-            writeHint(next.version());
+          return isOwnCommit(there.get(), bytes, next) ? committed(next) : Outcome.CONFLICT;
+        default:
+          there = store.get(key);
+          if (there.isPresent()) {
+            return isOwnCommit(there.get(), bytes, next) ? committed(next) : Outcome.CONFLICT;
           }
-          return ours ? Outcome.COMMITTED : Outcome.CONFLICT;
+          break; // the create has not happened (yet): retry after a pause
       }
+      unknown++;
+      pause(backoff, key);
+      backoff =
+          backoff.multipliedBy(2).compareTo(maxUnknownBackoff) > 0
+              ? maxUnknownBackoff
+              : backoff.multipliedBy(2);
+    }
+  }
+
+  /**
+   * Whether {@code there}, a committed manifest, is the commit {@code mine}: the same writer id and
+   * commit id (format 2), or the same bytes (a format 1 writer).
+   */
+  public static boolean isOwnCommit(Manifest there, Manifest mine) {
+    return there.writerId().equals(mine.writerId())
+        && mine.commitId() != null
+        && mine.commitId().equals(there.commitId());
+  }
+
+  private static boolean isOwnCommit(byte[] there, byte[] mine, Manifest next) {
+    if (Arrays.equals(there, mine)) {
+      return true;
+    }
+    try {
+      return isOwnCommit(ManifestParser.fromJson(there), next);
+    } catch (RuntimeException e) {
+      return false; // unreadable: not ours (the caller's refresh will report it)
+    }
+  }
+
+  private Outcome committed(Manifest next) {
+    if (next.snapshot()) {
+      writeHint(next.version());
+    }
+    return Outcome.COMMITTED;
+  }
+
+  private void pause(Duration backoff, String key) {
+    long half = backoff.toMillis() / 2;
+    Duration jittered =
+        Duration.ofMillis(
+            backoff.toMillis() - half + ThreadLocalRandom.current().nextLong(half + 1));
+    try {
+      sleeper.sleep(jittered);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CommitStateUnknownException(
+          "Cannot learn whether manifest "
+              + key
+              + " of "
+              + store.location()
+              + " was committed: interrupted while retrying an unknown outcome");
     }
   }
 

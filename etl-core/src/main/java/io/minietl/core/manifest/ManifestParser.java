@@ -26,20 +26,28 @@ import java.util.function.BiFunction;
  * TableMetadataParser}: fixed key constants, one place that knows the format.
  *
  * <pre>{@code
- * {"format-version":1,"version":12,"parent-version":11,"snapshot-version":11,"snapshot":false,
+ * {"format-version":2,"version":12,"parent-version":11,"snapshot-version":11,"snapshot":false,
  *  "committed-at":"2026-11-28T14:00:00Z","writer-id":"runner-7f3a",
+ *  "commit-id":"5f0c1e9a-...","stream":{"arn":"arn:aws:kinesis:us-east-1:123456789012:stream/a",
+ *    "creation-time":"2026-11-01T09:00:00Z"},
  *  "added-shards":[{"path":"data/dt=2026-11-28/part-7f3a-0012.arrow","rows":5000,"bytes":3145728,
  *    "checksum":"crc32c:1a2b3c4d","compression":"zstd",
  *    "min-ingestion-time":"2026-11-28T13:59:01Z","max-ingestion-time":"2026-11-28T13:59:58Z",
  *    "batch-rows":[2048,2048,904],"stats":{"word_count":{"count":5000,"sum":2100000,...}}}],
  *  "added-error-files":[{"path":"errors/dt=2026-11-28/part-7f3a-0012.jsonl.gz","records":2,
  *    "bytes":410,"checksum":"crc32c:0badf00d","reasons":{"not_json":2}}],
- *  "checkpoint":{"shardId-000000000000":{"sequence-number":"4959...","closed":false,
- *    "parent-shard-ids":[]}},
+ *  "checkpoint":{"shardId-000000000000":{"sequence-number":"4959...","sub-sequence-number":3,
+ *    "arrival-time":"2026-11-28T13:59:58Z","closed":false,"parent-shard-ids":[]}},
  *  "stats":{"word_count":{...}},"total-rows":60000,"total-bytes":37748736,"total-error-records":9}
  * }</pre>
  *
  * <p>A snapshot version also has {@code "shards"} and {@code "error-files"}: the full lists.
+ *
+ * <p>Format version 2 added {@code commit-id} (required), {@code stream} (optional) and, per shard
+ * checkpoint, {@code sub-sequence-number} and {@code arrival-time} (optional). They are read only
+ * from format 2 on, and written only in format 2: a format 1 manifest is written back exactly as
+ * format 1 wrote it. These fields change how a checkpoint is resumed, which is why they are a new
+ * format version and not optional keys that a format 1 reader would ignore.
  *
  * <p>Compatibility rules: the writer always writes {@link Manifest#CURRENT_FORMAT_VERSION}; a
  * reader rejects a higher {@code format-version} with {@link UnsupportedFormatVersionException},
@@ -55,6 +63,10 @@ public final class ManifestParser {
   public static final String SNAPSHOT = "snapshot";
   public static final String COMMITTED_AT = "committed-at";
   public static final String WRITER_ID = "writer-id";
+  public static final String COMMIT_ID = "commit-id";
+  public static final String STREAM = "stream";
+  public static final String STREAM_ARN = "arn";
+  public static final String STREAM_CREATION_TIME = "creation-time";
   public static final String ADDED_SHARDS = "added-shards";
   public static final String ADDED_ERROR_FILES = "added-error-files";
   public static final String SHARDS = "shards";
@@ -79,6 +91,8 @@ public final class ManifestParser {
 
   // Shard checkpoints.
   public static final String SEQUENCE_NUMBER = "sequence-number";
+  public static final String SUB_SEQUENCE_NUMBER = "sub-sequence-number";
+  public static final String ARRIVAL_TIME = "arrival-time";
   public static final String CLOSED = "closed";
   public static final String PARENT_SHARD_IDS = "parent-shard-ids";
 
@@ -117,6 +131,15 @@ public final class ManifestParser {
     gen.writeBooleanField(SNAPSHOT, m.snapshot());
     gen.writeStringField(COMMITTED_AT, m.committedAt().toString());
     gen.writeStringField(WRITER_ID, m.writerId());
+    if (m.commitId() != null) {
+      gen.writeStringField(COMMIT_ID, m.commitId());
+    }
+    if (m.stream() != null) {
+      gen.writeObjectFieldStart(STREAM);
+      gen.writeStringField(STREAM_ARN, m.stream().arn());
+      gen.writeStringField(STREAM_CREATION_TIME, m.stream().creationTime().toString());
+      gen.writeEndObject();
+    }
     writeShards(gen, ADDED_SHARDS, m.addedShards());
     writeErrorFiles(gen, ADDED_ERROR_FILES, m.addedErrorFiles());
     if (m.snapshot()) {
@@ -129,6 +152,12 @@ public final class ManifestParser {
       gen.writeObjectFieldStart(e.getKey());
       if (cp.sequenceNumber() != null) {
         gen.writeStringField(SEQUENCE_NUMBER, cp.sequenceNumber());
+      }
+      if (cp.subSequenceNumber().isPresent()) {
+        gen.writeNumberField(SUB_SEQUENCE_NUMBER, cp.subSequenceNumber().getAsLong());
+      }
+      if (cp.arrivalTime() != null) {
+        gen.writeStringField(ARRIVAL_TIME, cp.arrivalTime().toString());
       }
       gen.writeBooleanField(CLOSED, cp.closed());
       gen.writeArrayFieldStart(PARENT_SHARD_IDS);
@@ -294,9 +323,11 @@ public final class ManifestParser {
               .snapshotVersion(snapshotVersion)
               .committedAt(instantField(node, COMMITTED_AT, ""))
               .writerId(textField(node, WRITER_ID, ""))
+              .commitId(formatVersion >= 2 ? textField(node, COMMIT_ID, "") : null)
+              .stream(formatVersion >= 2 ? stream(node.get(STREAM)) : null)
               .addedShards(list(node, ADDED_SHARDS, true, ManifestParser::shardEntry))
               .addedErrorFiles(list(node, ADDED_ERROR_FILES, true, ManifestParser::errorFileEntry))
-              .checkpoint(checkpoint(required(node, CHECKPOINT, "")))
+              .checkpoint(checkpoint(required(node, CHECKPOINT, ""), formatVersion))
               .stats(stats(required(node, STATS, ""), STATS))
               .totalRows(longField(node, TOTAL_ROWS, ""))
               .totalBytes(longField(node, TOTAL_BYTES, ""))
@@ -397,7 +428,20 @@ public final class ManifestParser {
     }
   }
 
-  private static Map<String, ShardCheckpoint> checkpoint(JsonNode node) {
+  private static StreamIdentity stream(JsonNode node) {
+    if (node == null || node.isNull()) {
+      return null;
+    }
+    requireObject(node, STREAM);
+    try {
+      return StreamIdentity.of(
+          textField(node, STREAM_ARN, STREAM), instantField(node, STREAM_CREATION_TIME, STREAM));
+    } catch (IllegalArgumentException | NullPointerException e) {
+      throw wrap(e, STREAM);
+    }
+  }
+
+  private static Map<String, ShardCheckpoint> checkpoint(JsonNode node, int formatVersion) {
     requireObject(node, CHECKPOINT);
     Map<String, ShardCheckpoint> out = new LinkedHashMap<>();
     for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
@@ -416,10 +460,17 @@ public final class ManifestParser {
         ps.forEach(p -> parents.add(p.asText()));
       }
       try {
-        out.put(
-            e.getKey(),
+        ShardCheckpoint shard =
             ShardCheckpoint.of(
-                seq == null || seq.isNull() ? null : seq.asText(), closed.booleanValue(), parents));
+                seq == null || seq.isNull() ? null : seq.asText(), closed.booleanValue(), parents);
+        if (formatVersion >= 2) {
+          JsonNode sub = cp.get(SUB_SEQUENCE_NUMBER);
+          if (sub != null && !sub.isNull()) {
+            shard = shard.withSubSequenceNumber(asLong(sub, where + "." + SUB_SEQUENCE_NUMBER));
+          }
+          shard = shard.withArrivalTime(optionalInstant(cp, ARRIVAL_TIME, where));
+        }
+        out.put(e.getKey(), shard);
       } catch (IllegalArgumentException | NullPointerException ex) {
         throw wrap(ex, where);
       }

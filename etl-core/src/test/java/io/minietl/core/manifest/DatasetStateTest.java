@@ -265,8 +265,13 @@ class DatasetStateTest {
         .hasMessage("Invalid manifest version: 0 (must be >= 1)");
     assertThatThrownBy(() -> v1.toBuilder().writerId(null).build())
         .isInstanceOf(NullPointerException.class);
-    assertThatThrownBy(() -> v1.toBuilder().formatVersion(2).build())
+    assertThatThrownBy(() -> v1.toBuilder().formatVersion(3).build())
         .isInstanceOf(UnsupportedFormatVersionException.class);
+    assertThatThrownBy(() -> v1.toBuilder().commitId(null).build())
+        .isInstanceOf(NullPointerException.class)
+        .hasMessageContaining("commitId");
+    assertThatThrownBy(() -> v1.toBuilder().formatVersion(1).build())
+        .hasMessageContaining("format version 1 cannot hold a commit id");
     assertThatThrownBy(() -> shard("x", 1).toBuilder().path("/abs/x.arrow").build())
         .hasMessageStartingWith("Invalid shard path: '/abs/x.arrow'");
     assertThatThrownBy(() -> shard("x", 1).toBuilder().path("data/../x.arrow").build())

@@ -21,6 +21,7 @@ class ManifestParserTest {
     return DatasetState.empty()
         .nextVersion()
         .writerId("runner-a")
+        .commitId("commit-a-1")
         .committedAt(T0)
         .addShard(shard("a-1", 3, 5, 8))
         .addErrorFile(errors("a-1", 1, 1))
@@ -39,6 +40,7 @@ class ManifestParserTest {
     return DatasetState.fromSnapshot(snapshotV1())
         .nextVersion()
         .writerId("runner-a")
+        .commitId("commit-a-2")
         .committedAt(T0.plusSeconds(60))
         .addShard(shard("a-2", 13, 21))
         .updateCheckpoint(
@@ -46,6 +48,11 @@ class ManifestParserTest {
             ShardCheckpoint.at("49590338271490256608559692538361571095921575989136589999")
                 .withParents(List.of("shardId-000000000000")))
         .build();
+  }
+
+  /** {@code m} as a format 1 writer wrote it: no commit id, no stream, no format 2 positions. */
+  static Manifest asFormat1(Manifest m) {
+    return m.toBuilder().formatVersion(1).commitId(null).stream(null).build();
   }
 
   @Test
@@ -115,7 +122,7 @@ class ManifestParserTest {
     assertThatThrownBy(() -> ManifestParser.fromJson(MAPPER.writeValueAsString(node)))
         .isInstanceOf(UnsupportedFormatVersionException.class)
         .hasMessage(
-            "Cannot read manifest format version 7: this reader supports up to 1; upgrade"
+            "Cannot read manifest format version 7: this reader supports up to 2; upgrade"
                 + " mini-etl")
         .satisfies(
             e -> assertThat(((UnsupportedFormatVersionException) e).formatVersion()).isEqualTo(7));
@@ -130,6 +137,7 @@ class ManifestParserTest {
             "snapshot-version",
             "committed-at",
             "writer-id",
+            "commit-id",
             "added-shards",
             "added-error-files",
             "shards",
@@ -157,6 +165,7 @@ class ManifestParserTest {
     return DatasetState.fromSnapshot(snapshotV1())
         .nextVersion()
         .writerId("runner-a")
+        .commitId("commit-a-2")
         .committedAt(T0.plusSeconds(60))
         .addShard(shard("a-2", 13, 21).toBuilder().batchRows(List.of(1, 1)).build())
         .updateCheckpoint(

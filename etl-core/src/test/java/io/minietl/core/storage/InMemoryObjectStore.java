@@ -27,6 +27,9 @@ public final class InMemoryObjectStore implements ObjectStore {
   private volatile int failEveryNthPut;
   private volatile int unknownEveryNthConditionalPut;
   private volatile int crashAfterOperations = -1;
+  private final AtomicInteger lateCreates = new AtomicInteger();
+  private final AtomicInteger lostCreates = new AtomicInteger();
+  private final Map<String, byte[]> heldCreates = new java.util.concurrent.ConcurrentHashMap<>();
   private final AtomicInteger operations = new AtomicInteger();
   public final AtomicInteger injectedFailures = new AtomicInteger();
 
@@ -42,6 +45,23 @@ public final class InMemoryObjectStore implements ObjectStore {
    */
   public InMemoryObjectStore unknownEveryNthConditionalPut(int n) {
     this.unknownEveryNthConditionalPut = n;
+    return this;
+  }
+
+  /**
+   * The next {@code n} conditional creates answer UNKNOWN and are applied late: right after the
+   * next {@link #get} of their key has answered that there is nothing there. So a writer that reads
+   * back, finds nothing and retries, meets its own create as "already exists" (a request that timed
+   * out on the client but was still applied by the server, later).
+   */
+  public InMemoryObjectStore applyLateAfterUnknown(int n) {
+    lateCreates.set(n);
+    return this;
+  }
+
+  /** The next {@code n} conditional creates answer UNKNOWN and are not applied (lost requests). */
+  public InMemoryObjectStore loseNextConditionalPuts(int n) {
+    lostCreates.set(n);
     return this;
   }
 
@@ -103,6 +123,15 @@ public final class InMemoryObjectStore implements ObjectStore {
   public PutResult putIfAbsent(String key, byte[] bytes) {
     tick();
     int n = conditionalPuts.incrementAndGet();
+    if (lostCreates.getAndUpdate(c -> Math.max(0, c - 1)) > 0) {
+      injectedFailures.incrementAndGet();
+      return PutResult.UNKNOWN;
+    }
+    if (lateCreates.getAndUpdate(c -> Math.max(0, c - 1)) > 0) {
+      injectedFailures.incrementAndGet();
+      heldCreates.put(key, bytes.clone());
+      return PutResult.UNKNOWN;
+    }
     if (unknownEveryNthConditionalPut > 0 && n % unknownEveryNthConditionalPut == 0) {
       injectedFailures.incrementAndGet();
       if ((n / unknownEveryNthConditionalPut) % 2 == 1) {
@@ -118,6 +147,10 @@ public final class InMemoryObjectStore implements ObjectStore {
   public Optional<byte[]> get(String key) {
     tick();
     Obj o = objects.get(key);
+    byte[] held = heldCreates.remove(key);
+    if (held != null) {
+      objects.putIfAbsent(key, new Obj(held, Instant.now()));
+    }
     return o == null ? Optional.empty() : Optional.of(o.bytes().clone());
   }
 
