@@ -84,7 +84,12 @@ public final class Manifest {
     }
     this.committedAt = Objects.requireNonNull(b.committedAt, "committedAt");
     this.writerId = Checks.nonBlank(b.writerId, "writerId");
-    this.commitId = b.commitId == null ? null : Checks.nonBlank(b.commitId, "commitId");
+    // Format 2 always has one; a builder that gives none (a carrier of entries, as the Flink
+    // committable state is) gets a random one, so no caller of format 1's builder breaks.
+    this.commitId =
+        b.commitId != null
+            ? Checks.nonBlank(b.commitId, "commitId")
+            : b.formatVersion >= 2 ? java.util.UUID.randomUUID().toString() : null;
     this.stream = b.stream;
     this.addedShards = List.copyOf(b.addedShards);
     this.addedErrorFiles = List.copyOf(b.addedErrorFiles);
@@ -95,11 +100,10 @@ public final class Manifest {
     this.totalRows = Checks.nonNegative(b.totalRows, "total rows");
     this.totalBytes = Checks.nonNegative(b.totalBytes, "total bytes");
     this.totalErrorRecords = Checks.nonNegative(b.totalErrorRecords, "total error records");
-    if (formatVersion >= 2) {
-      Objects.requireNonNull(commitId, "commitId (required since format version 2)");
-    } else if (commitId != null
-        || stream != null
-        || checkpoint.values().stream().anyMatch(ShardCheckpoint::needsFormat2)) {
+    if (formatVersion < 2
+        && (commitId != null
+            || stream != null
+            || checkpoint.values().stream().anyMatch(ShardCheckpoint::needsFormat2))) {
       throw new IllegalArgumentException(
           "Invalid manifest v"
               + version
@@ -404,7 +408,7 @@ public final class Manifest {
       return this;
     }
 
-    /** Required since format version 2; see {@link Manifest#commitId()}. */
+    /** See {@link Manifest#commitId()}; in format 2, a random UUID if not given. */
     public Builder commitId(String commitId) {
       this.commitId = commitId;
       return this;
