@@ -15,6 +15,9 @@ import java.util.UUID;
  * Endpoints and credentials are not here: they belong to the clients the runner is given.
  */
 public final class IngestOptions {
+  /** The longest {@link #commitDeadline()} accepted: a quarter of gc's minimum grace period. */
+  public static final Duration MAX_COMMIT_DEADLINE = Duration.ofMinutes(15);
+
   private final StartPosition initialPosition;
   private final long targetShardBytes;
   private final long maxShardRows;
@@ -30,6 +33,7 @@ public final class IngestOptions {
   private final Duration progressInterval;
   private final Duration stopWhenIdle;
   private final int snapshotInterval;
+  private final Duration commitDeadline;
   private final int maxRecordBytes;
   private final int maxNestingDepth;
   private final FeatureRegistry features;
@@ -52,6 +56,7 @@ public final class IngestOptions {
     this.progressInterval = b.progressInterval;
     this.stopWhenIdle = b.stopWhenIdle;
     this.snapshotInterval = b.snapshotInterval;
+    this.commitDeadline = b.commitDeadline;
     this.maxRecordBytes = b.maxRecordBytes;
     this.maxNestingDepth = b.maxNestingDepth;
     this.features = b.features;
@@ -80,6 +85,7 @@ public final class IngestOptions {
     b.progressInterval = progressInterval;
     b.stopWhenIdle = stopWhenIdle;
     b.snapshotInterval = snapshotInterval;
+    b.commitDeadline = commitDeadline;
     b.maxRecordBytes = maxRecordBytes;
     b.maxNestingDepth = maxNestingDepth;
     b.features = features;
@@ -172,6 +178,17 @@ public final class IngestOptions {
     return snapshotInterval;
   }
 
+  /**
+   * The longest time from the start of a commit's uploads to a manifest create that lists them.
+   * Past it (upload retries, a conflict loop, unknown outcomes during an S3 brownout), the runner
+   * uploads the files again under new names before it commits, so that gc, whose grace period is at
+   * least {@code DatasetMaintenance.MINIMUM_GRACE} (four times the longest deadline), never deletes
+   * a file that a late commit then lists. Default 5 minutes, at most {@link #MAX_COMMIT_DEADLINE}.
+   */
+  public Duration commitDeadline() {
+    return commitDeadline;
+  }
+
   public int maxRecordBytes() {
     return maxRecordBytes;
   }
@@ -215,6 +232,7 @@ public final class IngestOptions {
     private Duration progressInterval = Duration.ofSeconds(10);
     private Duration stopWhenIdle;
     private int snapshotInterval = 10;
+    private Duration commitDeadline = Duration.ofMinutes(5);
     private int maxRecordBytes = RecordParser.DEFAULT_MAX_RECORD_BYTES;
     private int maxNestingDepth = RecordParser.DEFAULT_MAX_NESTING_DEPTH;
     private FeatureRegistry features = FeatureRegistry.defaults();
@@ -305,6 +323,21 @@ public final class IngestOptions {
 
     public Builder snapshotInterval(int versions) {
       this.snapshotInterval = (int) positive("snapshotInterval", versions);
+      return this;
+    }
+
+    /** See {@link IngestOptions#commitDeadline()}. */
+    public Builder commitDeadline(Duration deadline) {
+      positive("commitDeadline", deadline);
+      if (deadline.compareTo(MAX_COMMIT_DEADLINE) > 0) {
+        throw new IllegalArgumentException(
+            "Invalid commitDeadline: "
+                + deadline
+                + " (at most "
+                + MAX_COMMIT_DEADLINE
+                + ", a quarter of gc's minimum grace period)");
+      }
+      this.commitDeadline = deadline;
       return this;
     }
 

@@ -2,6 +2,7 @@ package io.minietl.ingest;
 
 import io.minietl.core.error.ErrorRecord;
 import io.minietl.core.feature.FeatureRegistry;
+import io.minietl.core.manifest.CommitStateUnknownException;
 import io.minietl.core.manifest.DatasetState;
 import io.minietl.core.manifest.ErrorFileEntry;
 import io.minietl.core.manifest.Manifest;
@@ -29,7 +30,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
@@ -80,6 +83,7 @@ public final class IngestRunner {
   private long commits;
   private long bytesRead;
   private long storeRetries;
+  private long reuploads;
   private Progress lastProgress;
 
   /** One shard being read: its fetcher, thread and the latest lag it reported. */
@@ -111,7 +115,12 @@ public final class IngestRunner {
     this.progressOut = progressOut;
     this.clock = clock;
     this.sleeper = sleeper;
-    this.log = new ManifestLog(store);
+    this.log =
+        new ManifestLog(
+            store,
+            ManifestLog.DEFAULT_UNKNOWN_BACKOFF,
+            ManifestLog.DEFAULT_MAX_UNKNOWN_BACKOFF,
+            clock);
     this.parser =
         RecordParser.builder()
             .maxRecordBytes(options.maxRecordBytes())
@@ -255,14 +264,59 @@ public final class IngestRunner {
   /**
    * Uploads what is pending and commits it with its positions as the next manifest version,
    * retrying on conflicts with other writers unless they moved shards this runner reads.
+   *
+   * <p>One logical commit has one commit id over all its attempts. No manifest create is sent for
+   * files uploaded longer ago than the {@linkplain IngestOptions#commitDeadline() commit deadline}:
+   * they are uploaded again under new names first, so gc (whose grace is far longer) cannot have
+   * deleted what the manifest lists. An attempt whose outcome stayed unknown past the deadline may
+   * still land later; the runner recognises it by its commit id wherever it meets it.
    */
   private void commit(Instant now) {
     if (pending.isEmpty()) {
       return;
     }
     PendingCommit.Sealed sealed = pending.seal();
-    String partId = partId(now);
-    LocalDate day = LocalDate.ofInstant(now, ZoneOffset.UTC);
+    String commitId = UUID.randomUUID().toString();
+    Uploaded uploaded = upload(sealed, clock.instant());
+    boolean earlierAttemptUnknown = false;
+    while (true) {
+      if (!clock.instant().isBefore(uploaded.deadline())) {
+        reuploads++;
+        uploaded = upload(sealed, clock.instant());
+      }
+      Manifest manifest = manifest(sealed, uploaded, commitId, now);
+      ManifestLog.Outcome outcome;
+      try {
+        outcome = log.commit(manifest, uploaded.deadline());
+      } catch (CommitStateUnknownException e) {
+        earlierAttemptUnknown = true;
+        outcome = null; // catch up: the attempt may have landed, or may land later
+      }
+      if (outcome == ManifestLog.Outcome.COMMITTED) {
+        // After an unknown outcome, what landed may be an earlier attempt (other file names).
+        Manifest landed =
+            earlierAttemptUnknown ? log.read(manifest.version()).orElseThrow() : manifest;
+        state = state.apply(landed);
+        break;
+      }
+      if (catchUp(manifest, sealed.positions().keySet())) {
+        break; // an earlier attempt of this commit landed
+      }
+    }
+    commits++;
+    pending.close();
+    pending = new PendingCommit(options, staging.path(), now);
+    if (!sealed.endedShards().isEmpty()) {
+      discoveryRequested = true; // children of the ended shards may start now
+    }
+  }
+
+  /** The keys and entries of one upload of a sealed commit, and its commit deadline. */
+  private record Uploaded(ShardEntry shardEntry, ErrorFileEntry errorEntry, Instant deadline) {}
+
+  private Uploaded upload(PendingCommit.Sealed sealed, Instant startedAt) {
+    String partId = partId(startedAt);
+    LocalDate day = LocalDate.ofInstant(startedAt, ZoneOffset.UTC);
     ShardEntry shardEntry = null;
     if (sealed.shardFile() != null) {
       String key = ManifestPaths.dataShardKey(day, partId);
@@ -275,34 +329,50 @@ public final class IngestRunner {
       retrying("upload " + key, () -> store.put(key, sealed.errorFile()));
       errorEntry = sealed.errorEntry(key);
     }
-    while (true) {
-      DatasetState.NextVersion next =
-          state
-              .nextVersion()
-              .writerId(options.writerId())
-              .committedAt(now)
-              .snapshotInterval(options.snapshotInterval());
-      if (shardEntry != null) {
-        next.addShard(shardEntry);
-      }
-      if (errorEntry != null) {
-        next.addErrorFile(errorEntry);
-      }
-      sealed.positions().forEach(next::updateCheckpoint);
-      Manifest manifest = next.build();
-      if (log.commit(manifest) == ManifestLog.Outcome.COMMITTED) {
-        state = state.apply(manifest);
-        break;
-      }
-      DatasetState theirs = log.refresh(state);
-      requireNotFenced(theirs, sealed.positions().keySet());
-      state = theirs;
+    return new Uploaded(shardEntry, errorEntry, startedAt.plus(options.commitDeadline()));
+  }
+
+  private Manifest manifest(
+      PendingCommit.Sealed sealed, Uploaded uploaded, String commitId, Instant now) {
+    DatasetState.NextVersion next =
+        state
+            .nextVersion()
+            .writerId(options.writerId())
+            .commitId(commitId)
+            .committedAt(now)
+            .snapshotInterval(options.snapshotInterval());
+    if (uploaded.shardEntry() != null) {
+      next.addShard(uploaded.shardEntry());
     }
-    commits++;
-    pending.close();
-    pending = new PendingCommit(options, staging.path(), now);
-    if (!sealed.endedShards().isEmpty()) {
-      discoveryRequested = true; // children of the ended shards may start now
+    if (uploaded.errorEntry() != null) {
+      next.addErrorFile(uploaded.errorEntry());
+    }
+    sealed.positions().forEach(next::updateCheckpoint);
+    return next.build();
+  }
+
+  /**
+   * Applies every version committed since {@link #state}, one at a time: our own commit ({@code
+   * mine}'s writer and commit id) is taken as committed; another writer's that moved a shard this
+   * runner reads fences it.
+   *
+   * @return whether one of them was our own commit
+   */
+  private boolean catchUp(Manifest mine, Set<String> committing) {
+    boolean found = false;
+    while (true) {
+      Optional<Manifest> next = log.read(state.version() + 1);
+      if (next.isEmpty()) {
+        return found;
+      }
+      Manifest m = next.get();
+      DatasetState after = state.apply(m);
+      if (ManifestLog.isOwnCommit(m, mine)) {
+        found = true;
+      } else {
+        requireNotFenced(after, committing, found);
+      }
+      state = after;
     }
   }
 
@@ -331,7 +401,7 @@ public final class IngestRunner {
     }
   }
 
-  private void requireNotFenced(DatasetState theirs, Set<String> committing) {
+  private void requireNotFenced(DatasetState theirs, Set<String> committing, boolean ownLanded) {
     Set<String> mine = new HashSet<>(committing);
     mine.addAll(readers.keySet());
     for (String shard : mine) {
@@ -349,7 +419,10 @@ public final class IngestRunner {
                 + log.location()
                 + " (manifest v"
                 + theirs.version()
-                + "). Run one runner per dataset; nothing of this runner's last shard was committed.");
+                + "). Run one runner per dataset; "
+                + (ownLanded
+                    ? "this runner's last commit landed before it."
+                    : "nothing of this runner's last shard was committed."));
       }
     }
   }
@@ -445,17 +518,18 @@ public final class IngestRunner {
     }
     FeatureStats wc = runningWordCount();
     return String.format(
-        Locale.ROOT,
-        "progress: %.0f rec/s, %.2f MB/s | records %d, errors %d | max behind %d ms | open shards %d"
-            + " | avg word_count %s | manifest v%d",
-        recordsPerSecond,
-        mbPerSecond,
-        recordsRead,
-        errorRecords,
-        behind,
-        readers.size(),
-        wc.isEmpty() ? "n/a" : String.format(Locale.ROOT, "%.2f", wc.mean()),
-        state.version());
+            Locale.ROOT,
+            "progress: %.0f rec/s, %.2f MB/s | records %d, errors %d | max behind %d ms | open shards %d"
+                + " | avg word_count %s | manifest v%d",
+            recordsPerSecond,
+            mbPerSecond,
+            recordsRead,
+            errorRecords,
+            behind,
+            readers.size(),
+            wc.isEmpty() ? "n/a" : String.format(Locale.ROOT, "%.2f", wc.mean()),
+            state.version())
+        + (reuploads == 0 ? "" : " | re-uploads past the commit deadline " + reuploads);
   }
 
   private String finalLine(RunSummary s) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.minietl.core.feature.WordCount;
 import io.minietl.core.format.ShardRow;
+import io.minietl.core.manifest.DatasetState;
 import io.minietl.core.stats.FeatureStats;
 import io.minietl.core.storage.InMemoryObjectStore;
 import io.minietl.kinesis.StreamRecord;
@@ -276,5 +277,151 @@ class IngestRunnerTest {
         .hasMessageContaining("recordsPerCall");
     assertThatThrownBy(() -> IngestOptions.builder().maxShardAge(Duration.ZERO))
         .hasMessageContaining("maxShardAge");
+  }
+
+  /** The system clock moved forward by a test (a pause the runner did not see coming). */
+  private static final class MovableClock extends Clock {
+    private volatile Duration offset = Duration.ZERO;
+
+    void jump(Duration d) {
+      offset = offset.plus(d);
+    }
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return java.time.ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public java.time.Instant instant() {
+      return java.time.Instant.now().plus(offset);
+    }
+  }
+
+  /**
+   * A store that records when (by the runner's clock) each object was uploaded and each manifest
+   * created, and on the first manifest create jumps the clock past the commit deadline: an S3
+   * brownout during which the create's outcome is lost.
+   */
+  private static final class BrownoutStore implements io.minietl.core.storage.ObjectStore {
+    final InMemoryObjectStore delegate;
+    final MovableClock clock;
+    final Map<String, java.time.Instant> uploadedAt =
+        new java.util.concurrent.ConcurrentHashMap<>();
+    final Map<String, java.time.Instant> createdAt = new java.util.concurrent.ConcurrentHashMap<>();
+    private boolean jumped;
+
+    BrownoutStore(InMemoryObjectStore delegate, MovableClock clock) {
+      this.delegate = delegate;
+      this.clock = clock;
+    }
+
+    @Override
+    public String location() {
+      return delegate.location();
+    }
+
+    @Override
+    public void put(String key, byte[] bytes) {
+      delegate.put(key, bytes);
+      uploadedAt.put(key, clock.instant());
+    }
+
+    @Override
+    public void put(String key, Path file) {
+      delegate.put(key, file);
+      uploadedAt.put(key, clock.instant());
+    }
+
+    @Override
+    public synchronized PutResult putIfAbsent(String key, byte[] bytes) {
+      if (!jumped && key.startsWith("_manifest/v")) {
+        jumped = true;
+        clock.jump(Duration.ofMinutes(6)); // the default commit deadline is 5 minutes
+      }
+      PutResult r = delegate.putIfAbsent(key, bytes);
+      if (r == PutResult.CREATED) {
+        createdAt.put(key, clock.instant());
+      }
+      return r;
+    }
+
+    @Override
+    public java.util.Optional<byte[]> get(String key) {
+      return delegate.get(key);
+    }
+
+    @Override
+    public List<io.minietl.core.storage.ObjectInfo> list(String prefix, String startAfter) {
+      return delegate.list(prefix, startAfter);
+    }
+
+    @Override
+    public void delete(String key) {
+      delegate.delete(key);
+    }
+
+    /** Every file a created manifest lists was uploaded less than the deadline before it. */
+    void assertEveryCommitListsFilesYoungerThan(Duration deadline) {
+      for (Map.Entry<String, java.time.Instant> created : createdAt.entrySet()) {
+        io.minietl.core.manifest.Manifest m =
+            io.minietl.core.manifest.ManifestParser.fromJson(delegate.bytes(created.getKey()));
+        List<String> listed = new ArrayList<>();
+        m.addedShards().forEach(s -> listed.add(s.path()));
+        m.addedErrorFiles().forEach(f -> listed.add(f.path()));
+        for (String path : listed) {
+          assertThat(Duration.between(uploadedAt.get(path), created.getValue()))
+              .as("%s listed by %s", path, created.getKey())
+              .isLessThan(deadline);
+        }
+      }
+    }
+  }
+
+  @Test
+  void filesUploadedBeforeTheCommitDeadlineAreUploadedAgainBeforeTheyAreListed() {
+    InMemoryStream stream = new InMemoryStream("s", 2);
+    Produced p = new Produced();
+    put(stream, p, 0, 600, new Random(8));
+    MovableClock clock = new MovableClock();
+    // The first manifest create is lost (UNKNOWN, never applied) while the clock jumps 6 minutes.
+    BrownoutStore store =
+        new BrownoutStore(new InMemoryObjectStore().loseNextConditionalPuts(1), clock);
+
+    new IngestRunner(stream, store, fastOptions().build(), lines::add, clock, Sleeper.SYSTEM).run();
+
+    assertExactlyOnce(store.delegate, p);
+    store.assertEveryCommitListsFilesYoungerThan(Duration.ofMinutes(5));
+    // The first upload is garbage now: one unlisted shard, left for gc.
+    DatasetState state = Datasets.read(store.delegate).state();
+    assertThat(store.delegate.keys(k -> k.startsWith("data/") && !state.containsShard(k)))
+        .hasSize(1);
+  }
+
+  @Test
+  void aCommitThatLandsAfterItsOutcomeWasUnknownIsRecognisedAsOwnNotFenced() {
+    InMemoryStream stream = new InMemoryStream("s", 2);
+    Produced p = new Produced();
+    put(stream, p, 0, 600, new Random(9));
+    MovableClock clock = new MovableClock();
+    // The first manifest create answers UNKNOWN, is not there when read back, and lands just after.
+    BrownoutStore store =
+        new BrownoutStore(new InMemoryObjectStore().applyLateAfterUnknown(1), clock);
+
+    RunSummary summary =
+        new IngestRunner(stream, store, fastOptions().build(), lines::add, clock, Sleeper.SYSTEM)
+            .run();
+
+    assertExactlyOnce(store.delegate, p);
+    assertThat(summary.recordsRead()).isEqualTo(600);
+    // Its own late commit was taken as committed: no upload was repeated, nothing is unlisted.
+    DatasetState state = Datasets.read(store.delegate).state();
+    assertThat(store.delegate.keys(k -> k.startsWith("data/") && !state.containsShard(k)))
+        .isEmpty();
   }
 }

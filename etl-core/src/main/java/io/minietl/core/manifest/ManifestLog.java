@@ -57,12 +57,13 @@ public final class ManifestLog {
    * {@code unknownBackoff} and doubles up to {@code maxUnknownBackoff}.
    */
   public ManifestLog(ObjectStore store, Duration unknownBackoff, Duration maxUnknownBackoff) {
-    this(
-        store,
-        unknownBackoff,
-        maxUnknownBackoff,
-        d -> Thread.sleep(d.toMillis()),
-        Clock.systemUTC());
+    this(store, unknownBackoff, maxUnknownBackoff, Clock.systemUTC());
+  }
+
+  /** As {@link #ManifestLog(ObjectStore, Duration, Duration)}, with the clock deadlines use. */
+  public ManifestLog(
+      ObjectStore store, Duration unknownBackoff, Duration maxUnknownBackoff, Clock clock) {
+    this(store, unknownBackoff, maxUnknownBackoff, d -> Thread.sleep(d.toMillis()), clock);
   }
 
   ManifestLog(
