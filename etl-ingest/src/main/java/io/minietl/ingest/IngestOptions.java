@@ -182,7 +182,7 @@ public final class IngestOptions {
    * The longest time from the start of a commit's uploads to a manifest create that lists them.
    * Past it (upload retries, a conflict loop, unknown outcomes during an S3 brownout), the runner
    * uploads the files again under new names before it commits, so that gc, whose grace period is at
-   * least {@code DatasetMaintenance.MINIMUM_GRACE} (four times the longest deadline), never deletes
+   * least {@link DatasetMaintenance#MINIMUM_GRACE} (four times the longest deadline), never deletes
    * a file that a late commit then lists. Default 5 minutes, at most {@link #MAX_COMMIT_DEADLINE}.
    */
   public Duration commitDeadline() {

@@ -178,6 +178,11 @@ public final class InMemoryObjectStore implements ObjectStore {
     objects.remove(key);
   }
 
+  /** Sets the last-modified time of {@code key} (to make an object look old or young to gc). */
+  public void lastModified(String key, Instant lastModified) {
+    objects.computeIfPresent(key, (k, o) -> new Obj(o.bytes(), lastModified));
+  }
+
   /** Keys matching {@code filter}, for assertions. */
   public List<String> keys(Predicate<String> filter) {
     return objects.keySet().stream().filter(filter).toList();

@@ -4,6 +4,7 @@ import io.minietl.cli.CommandContext;
 import io.minietl.cli.Converters;
 import io.minietl.cli.Env;
 import io.minietl.cli.ExitCode;
+import io.minietl.cli.UsageException;
 import io.minietl.core.storage.ObjectInfo;
 import io.minietl.core.storage.ObjectStore;
 import io.minietl.ingest.DatasetMaintenance;
@@ -51,8 +52,13 @@ final class GcCommand implements Callable<Integer> {
     try (LazyS3Client s3 = dataset.s3(context)) {
       ObjectStore store = dataset.dataset().open(s3);
       store.checkAccess();
-      List<ObjectInfo> garbage =
-          DatasetMaintenance.collectGarbage(store, grace, Instant.now(), dryRun);
+      List<ObjectInfo> garbage;
+      try {
+        garbage =
+            DatasetMaintenance.collectGarbage(store, grace, minimumGrace(), Instant.now(), dryRun);
+      } catch (IllegalArgumentException e) {
+        throw new UsageException(e.getMessage(), e); // a grace below the floor, not a dataset
+      }
       for (ObjectInfo o : garbage) {
         out.println(
             (dryRun ? "would delete " : "deleted ") + o.key() + " (" + o.size() + " bytes)");
@@ -66,6 +72,20 @@ final class GcCommand implements Callable<Integer> {
       return ExitCode.OK.code();
     }
   }
+
+  /**
+   * The floor of {@code --grace}: {@link DatasetMaintenance#MINIMUM_GRACE}, lowered only by the
+   * test-only variable {@value #TESTING_MINIMUM_GRACE} (the process tests need uploads to be
+   * garbage at once; no flag offers that to users).
+   */
+  private Duration minimumGrace() {
+    String testing = context.variable(TESTING_MINIMUM_GRACE);
+    return testing == null
+        ? DatasetMaintenance.MINIMUM_GRACE
+        : new Converters.Duration().convert(testing);
+  }
+
+  static final String TESTING_MINIMUM_GRACE = "MINIETL_TESTING_GC_MINIMUM_GRACE";
 
   /** 1h, 30s, 500ms: how a user would have typed it. */
   static String format(Duration d) {

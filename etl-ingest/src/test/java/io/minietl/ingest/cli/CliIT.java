@@ -224,7 +224,32 @@ class CliIT {
     String stray = "data/dt=2020-01-01/part-stray.arrow";
     s3.client()
         .putObject(b -> b.bucket(bucket).key("articles/" + stray), RequestBody.fromString("x"));
-    Cli.Result gc = run(List.of("gc", "--dataset", dataset, "--grace", "0s", "--dry-run"), env);
+    // A grace period below 1h is refused (a runner may still commit such uploads); tests only
+    // lower the floor, through a variable that no flag offers.
+    Cli.Result refused = run(List.of("gc", "--dataset", dataset, "--grace", "0s"), env);
+    assertThat(refused.code()).isEqualTo(2);
+    assertThat(refused.err())
+        .contains("Invalid grace period 0s: it must be at least 1h")
+        .doesNotContain("\tat ");
+    // A prefix without a manifest (a typo) is refused, and nothing under it is deleted.
+    String typo = dataset + "-typo";
+    s3.client()
+        .putObject(
+            b -> b.bucket(bucket).key("articles-typo/data/dt=2020-01-01/part-x.arrow"),
+            RequestBody.fromString("x"));
+    Cli.Result notADataset = run(List.of("gc", "--dataset", typo, "--grace", "2h"), env);
+    assertThat(notADataset.code()).isEqualTo(2);
+    assertThat(notADataset.err()).contains("it has no manifest");
+    assertThat(
+            s3.client()
+                .headObject(
+                    b -> b.bucket(bucket).key("articles-typo/data/dt=2020-01-01/part-x.arrow"))
+                .contentLength())
+        .isEqualTo(1);
+    Map<String, String> shortGrace = new java.util.HashMap<>(env);
+    shortGrace.put("MINIETL_TESTING_GC_MINIMUM_GRACE", "0s");
+    Cli.Result gc =
+        run(List.of("gc", "--dataset", dataset, "--grace", "0s", "--dry-run"), shortGrace);
     assertThat(gc.code()).as("stderr: %s", gc.err()).isZero();
     assertThat(gc.out().lines().filter(l -> l.startsWith("would delete ")))
         .containsExactly("would delete " + stray + " (1 bytes)");
