@@ -34,6 +34,9 @@ public final class IngestOptions {
   private final Duration stopWhenIdle;
   private final int snapshotInterval;
   private final Duration commitDeadline;
+  private final Duration stallWarning;
+  private final boolean resetCheckpoint;
+  private final boolean verbose;
   private final int maxRecordBytes;
   private final int maxNestingDepth;
   private final FeatureRegistry features;
@@ -57,6 +60,9 @@ public final class IngestOptions {
     this.stopWhenIdle = b.stopWhenIdle;
     this.snapshotInterval = b.snapshotInterval;
     this.commitDeadline = b.commitDeadline;
+    this.stallWarning = b.stallWarning;
+    this.resetCheckpoint = b.resetCheckpoint;
+    this.verbose = b.verbose;
     this.maxRecordBytes = b.maxRecordBytes;
     this.maxNestingDepth = b.maxNestingDepth;
     this.features = b.features;
@@ -86,6 +92,9 @@ public final class IngestOptions {
     b.stopWhenIdle = stopWhenIdle;
     b.snapshotInterval = snapshotInterval;
     b.commitDeadline = commitDeadline;
+    b.stallWarning = stallWarning;
+    b.resetCheckpoint = resetCheckpoint;
+    b.verbose = verbose;
     b.maxRecordBytes = maxRecordBytes;
     b.maxNestingDepth = maxNestingDepth;
     b.features = features;
@@ -189,6 +198,29 @@ public final class IngestOptions {
     return commitDeadline;
   }
 
+  /**
+   * After a shard (or shard discovery) has failed for this long without a success, every progress
+   * line names it, its error and since when. Default 5 minutes.
+   */
+  public Duration stallWarning() {
+    return stallWarning;
+  }
+
+  /**
+   * Continue a dataset whose checkpoint belongs to another stream (another name, or the same name
+   * deleted and created again): its checkpoint is replaced by an empty one for this stream (whose
+   * shards start afresh at the initial position); its data stays. Without it, such a run stops with
+   * {@link io.minietl.kinesis.StreamMismatchException}. Default false.
+   */
+  public boolean resetCheckpoint() {
+    return resetCheckpoint;
+  }
+
+  /** Print the stack trace of each retried failure's last occurrence. Default false. */
+  public boolean verbose() {
+    return verbose;
+  }
+
   public int maxRecordBytes() {
     return maxRecordBytes;
   }
@@ -233,6 +265,9 @@ public final class IngestOptions {
     private Duration stopWhenIdle;
     private int snapshotInterval = 10;
     private Duration commitDeadline = Duration.ofMinutes(5);
+    private Duration stallWarning = Duration.ofMinutes(5);
+    private boolean resetCheckpoint;
+    private boolean verbose;
     private int maxRecordBytes = RecordParser.DEFAULT_MAX_RECORD_BYTES;
     private int maxNestingDepth = RecordParser.DEFAULT_MAX_NESTING_DEPTH;
     private FeatureRegistry features = FeatureRegistry.defaults();
@@ -338,6 +373,24 @@ public final class IngestOptions {
                 + ", a quarter of gc's minimum grace period)");
       }
       this.commitDeadline = deadline;
+      return this;
+    }
+
+    /** See {@link IngestOptions#stallWarning()}. */
+    public Builder stallWarning(Duration after) {
+      this.stallWarning = nonNegative("stallWarning", after);
+      return this;
+    }
+
+    /** See {@link IngestOptions#resetCheckpoint()}. */
+    public Builder resetCheckpoint(boolean reset) {
+      this.resetCheckpoint = reset;
+      return this;
+    }
+
+    /** See {@link IngestOptions#verbose()}. */
+    public Builder verbose(boolean verbose) {
+      this.verbose = verbose;
       return this;
     }
 

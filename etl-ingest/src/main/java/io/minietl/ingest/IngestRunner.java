@@ -10,6 +10,7 @@ import io.minietl.core.manifest.ManifestLog;
 import io.minietl.core.manifest.ManifestPaths;
 import io.minietl.core.manifest.ShardCheckpoint;
 import io.minietl.core.manifest.ShardEntry;
+import io.minietl.core.manifest.StreamIdentity;
 import io.minietl.core.record.ParseResult;
 import io.minietl.core.record.Provenance;
 import io.minietl.core.record.RecordParser;
@@ -17,6 +18,7 @@ import io.minietl.core.stats.FeatureStats;
 import io.minietl.core.storage.ObjectStore;
 import io.minietl.kinesis.ShardCoordinator;
 import io.minietl.kinesis.ShardDescription;
+import io.minietl.kinesis.StreamMismatchException;
 import io.minietl.kinesis.StreamProxy;
 import io.minietl.kinesis.StreamRecord;
 import java.time.Clock;
@@ -67,14 +69,22 @@ public final class IngestRunner {
   private final ShardCoordinator coordinator;
   private final FetchBuffer buffer;
   private final AtomicLong fetchRetries = new AtomicLong();
+  private final RunnerEvents events = new RunnerEvents();
+  private final Set<String> reportedExpired = new HashSet<>();
   private final Map<String, Reader> readers = new LinkedHashMap<>();
   private volatile boolean stopRequested;
 
   private DatasetState state;
   private StagingDirectory staging;
   private PendingCommit pending;
+  private StreamIdentity identity;
   private boolean discoveryRequested = true;
   private Instant lastDiscovery = Instant.MIN;
+  private Instant nextDiscovery = Instant.MIN;
+  private Backoff discoveryBackoff;
+  private Instant discoveryFailingSince;
+  private String discoveryError;
+  private boolean discovered;
   private Instant lastRecordAt;
   private long recordsRead;
   private long rowsWritten;
@@ -157,6 +167,7 @@ public final class IngestRunner {
     lastRecordAt = started;
     lastProgress = new Progress(started, 0, 0);
     state = log.load();
+    checkStream(started);
     // Also deletes the staging files of runners that were killed (see StagingDirectory).
     staging = StagingDirectory.open(options.tempDir());
     try {
@@ -193,6 +204,11 @@ public final class IngestRunner {
         Thread.currentThread().interrupt();
         return;
       }
+      RuntimeException fatal = events.fatal();
+      if (fatal != null) {
+        throw fatal; // nothing pending is committed: it may not belong to the checkpoint's stream
+      }
+      events.drainNotices().forEach(progressOut);
       Instant now = clock.instant();
       if (batch != null) {
         process(batch, now);
@@ -200,12 +216,14 @@ public final class IngestRunner {
       if (pending.shouldRoll(now)) {
         commit(now);
       }
-      if (discoveryRequested
-          || !now.isBefore(lastDiscovery.plus(options.shardDiscoveryInterval()))) {
+      if ((discoveryRequested
+              || !now.isBefore(lastDiscovery.plus(options.shardDiscoveryInterval())))
+          && !now.isBefore(nextDiscovery)) {
         discover(now);
       }
       if (!now.isBefore(lastProgress.at().plus(options.progressInterval()))) {
         progressOut.accept(progressLine(now));
+        events.drainFailures(options.verbose()).forEach(progressOut);
       }
       if (stopRequested || isIdle(now)) {
         return;
@@ -335,10 +353,7 @@ public final class IngestRunner {
   private Manifest manifest(
       PendingCommit.Sealed sealed, Uploaded uploaded, String commitId, Instant now) {
     DatasetState.NextVersion next =
-        state
-            .nextVersion()
-            .writerId(options.writerId())
-            .commitId(commitId)
+        state.nextVersion().writerId(options.writerId()).commitId(commitId).stream(identity)
             .committedAt(now)
             .snapshotInterval(options.snapshotInterval());
     if (uploaded.shardEntry() != null) {
@@ -427,10 +442,98 @@ public final class IngestRunner {
     }
   }
 
+  /**
+   * Item 3 of issue 10: the dataset's checkpoint must belong to the stream being read. A dataset
+   * without an identity (format 1, or new) adopts this stream's at its next commit; one of another
+   * stream stops the run, unless {@link IngestOptions#resetCheckpoint()}, which commits an empty
+   * checkpoint for this stream at once (the data stays).
+   */
+  private void checkStream(Instant now) {
+    identity = stream.identity(); // a start-up failure: a configuration error (exit 2)
+    while (true) {
+      StreamIdentity recorded = state.stream();
+      if (recorded == null) {
+        if (!state.checkpoint().isEmpty()) {
+          progressOut.accept(
+              "warning: the checkpoint of "
+                  + log.location()
+                  + " names no stream (written before format 2); adopting "
+                  + identity
+                  + " at the next commit");
+        }
+        return;
+      }
+      if (recorded.equals(identity)) {
+        return;
+      }
+      if (!options.resetCheckpoint()) {
+        // One line, key facts first (the CLI cuts lines at 300 characters).
+        throw new StreamMismatchException(
+            "Cannot continue "
+                + log.location()
+                + " from stream "
+                + stream.streamName()
+                + " (created "
+                + identity.creationTime()
+                + ") without --reset-checkpoint (keeps the data): its checkpoint belongs to "
+                + recorded);
+      }
+      Manifest reset =
+          state.nextVersion().writerId(options.writerId()).committedAt(now).stream(identity)
+              .checkpoint(Map.of())
+              .snapshotInterval(options.snapshotInterval())
+              .build();
+      if (log.commit(reset) == ManifestLog.Outcome.COMMITTED) {
+        state = state.apply(reset);
+        commits++;
+        progressOut.accept(
+            "reset: the checkpoint of "
+                + log.location()
+                + " (for "
+                + recorded
+                + ") is replaced by an empty one for "
+                + identity
+                + " (manifest v"
+                + state.version()
+                + "); its data stays");
+        return;
+      }
+      state = log.refresh(state); // someone committed first: check again
+    }
+  }
+
+  /**
+   * Lists the shards and starts those that may start. A failure of the first listing is a
+   * configuration error (the run never started); later ones (a throttle, a network blip) are
+   * retried with backoff, counted, and shown in the progress lines once they last.
+   */
   private void discover(Instant now) {
     discoveryRequested = false;
     lastDiscovery = now;
-    List<ShardDescription> shards = stream.listShards();
+    List<ShardDescription> shards;
+    try {
+      shards = stream.listShards();
+    } catch (StreamMismatchException | io.minietl.kinesis.StreamNotFoundException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      if (!discovered) {
+        throw e;
+      }
+      if (discoveryBackoff == null) {
+        discoveryBackoff = new Backoff(Duration.ofMillis(200), options.shardDiscoveryInterval());
+        discoveryFailingSince = now;
+      }
+      discoveryError = RunnerEvents.describe(e);
+      events.failure("ListShards", e, now);
+      nextDiscovery = now.plus(discoveryBackoff.nextDelay());
+      discoveryRequested = true;
+      return;
+    }
+    discovered = true;
+    discoveryBackoff = null;
+    discoveryFailingSince = null;
+    discoveryError = null;
+    reportExpired(shards);
     Set<String> busy = new HashSet<>(readers.keySet());
     for (ShardDescription s : shards) {
       // Ended in the pending commit, not yet closed in the committed checkpoint.
@@ -443,6 +546,27 @@ public final class IngestRunner {
     }
   }
 
+  /** Item 1: open shards of the checkpoint that aged out, reported once per run each. */
+  private void reportExpired(List<ShardDescription> shards) {
+    coordinator
+        .expiredOpenShards(shards, state.checkpoint())
+        .forEach(
+            (id, cp) -> {
+              if (reportedExpired.add(id)) {
+                progressOut.accept(
+                    "DATA LOST: shard "
+                        + id
+                        + " of stream "
+                        + stream.streamName()
+                        + " aged out of the stream's retention before it was read to its end:"
+                        + " its records after the committed sequence number "
+                        + cp.sequenceNumber()
+                        + (cp.arrivalTime() != null ? " (arrived " + cp.arrivalTime() + ")" : "")
+                        + " are gone (Kinesis does not say how many). Its children start now.");
+              }
+            });
+  }
+
   private boolean pendingEnded(String shardId) {
     return pending.endedShards().contains(shardId);
   }
@@ -453,6 +577,8 @@ public final class IngestRunner {
             stream,
             a.shardId(),
             a.start(),
+            state.checkpoint().get(a.shardId()),
+            identity,
             buffer,
             new ShardFetcher.Settings(
                 options.recordsPerCall(),
@@ -462,7 +588,9 @@ public final class IngestRunner {
                 Duration.ofMillis(100),
                 Duration.ofSeconds(10)),
             sleeper,
-            fetchRetries);
+            fetchRetries,
+            events,
+            clock);
     Thread thread = new Thread(fetcher, "fetch-" + a.shardId());
     thread.setDaemon(true);
     readers.put(a.shardId(), new Reader(fetcher, thread, a.parentShardIds()));
@@ -485,7 +613,8 @@ public final class IngestRunner {
     // Last look for shards that may start (children of shards closed by the last commit).
     int before = readers.size();
     discover(now);
-    return readers.size() == before;
+    // A failed look proves nothing: not idle until ListShards answers.
+    return readers.size() == before && discoveryFailingSince == null;
   }
 
   private void stopReaders() {
@@ -513,8 +642,32 @@ public final class IngestRunner {
     double mbPerSecond = (bytesRead - lastProgress.bytes()) / seconds / 1e6;
     lastProgress = new Progress(now, recordsRead, bytesRead);
     long behind = 0;
+    int unanswered = 0;
+    StringBuilder stalled = new StringBuilder();
     for (Reader r : readers.values()) {
       behind = Math.max(behind, r.millisBehindLatest);
+      if (!r.fetcher.answered()) {
+        unanswered++; // MillisBehindLatest -1 must not pass for "caught up"
+      }
+      Instant since = r.fetcher.failingSince();
+      if (since != null && !now.isBefore(since.plus(options.stallWarning()))) {
+        stalled.append(
+            String.format(
+                Locale.ROOT,
+                " | STALLED shard %s failing since %s: %s",
+                r.fetcher.shardId(),
+                since,
+                r.fetcher.lastError()));
+      }
+    }
+    if (discoveryFailingSince != null
+        && !now.isBefore(discoveryFailingSince.plus(options.stallWarning()))) {
+      stalled.append(
+          String.format(
+              Locale.ROOT,
+              " | STALLED shard discovery (ListShards) failing since %s: %s",
+              discoveryFailingSince,
+              discoveryError));
     }
     FeatureStats wc = runningWordCount();
     return String.format(
@@ -529,7 +682,9 @@ public final class IngestRunner {
             readers.size(),
             wc.isEmpty() ? "n/a" : String.format(Locale.ROOT, "%.2f", wc.mean()),
             state.version())
-        + (reuploads == 0 ? "" : " | re-uploads past the commit deadline " + reuploads);
+        + (unanswered == 0 ? "" : " | shards without an answer yet " + unanswered)
+        + (reuploads == 0 ? "" : " | re-uploads past the commit deadline " + reuploads)
+        + stalled;
   }
 
   private String finalLine(RunSummary s) {

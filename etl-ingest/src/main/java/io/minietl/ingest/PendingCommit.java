@@ -39,6 +39,7 @@ final class PendingCommit implements AutoCloseable {
   private Path errorFile;
   private ErrorRecordWriter errorWriter;
   private final Map<String, String> lastSequenceByShard = new LinkedHashMap<>();
+  private final Map<String, Instant> lastArrivalByShard = new LinkedHashMap<>();
   private final Set<String> endedShards = new LinkedHashSet<>();
   private Instant minIngestion;
   private Instant maxIngestion;
@@ -78,6 +79,7 @@ final class PendingCommit implements AutoCloseable {
     minIngestion = minIngestion == null || t.isBefore(minIngestion) ? t : minIngestion;
     maxIngestion = maxIngestion == null || t.isAfter(maxIngestion) ? t : maxIngestion;
     lastSequenceByShard.put(provenance.shardId(), provenance.sequenceNumber());
+    lastArrivalByShard.put(provenance.shardId(), provenance.approximateArrivalTime());
   }
 
   void addError(ErrorRecord error) {
@@ -93,6 +95,7 @@ final class PendingCommit implements AutoCloseable {
     }
     errorWriter.write(error);
     lastSequenceByShard.put(error.shardId(), error.sequenceNumber());
+    lastArrivalByShard.put(error.shardId(), error.approximateArrivalTime());
   }
 
   /** Marks a Kinesis shard as read to its end (its checkpoint becomes closed). */
@@ -151,9 +154,16 @@ final class PendingCommit implements AutoCloseable {
       errorWriter.close();
     }
     Map<String, ShardCheckpoint> positions = new LinkedHashMap<>();
-    lastSequenceByShard.forEach((shard, seq) -> positions.put(shard, ShardCheckpoint.at(seq)));
+    // With the arrival time of the last record: a position that ages out is reported with it.
+    lastSequenceByShard.forEach(
+        (shard, seq) ->
+            positions.put(
+                shard, ShardCheckpoint.at(seq).withArrivalTime(lastArrivalByShard.get(shard))));
     for (String shard : endedShards) {
-      positions.put(shard, ShardCheckpoint.closed(lastSequenceByShard.get(shard)));
+      positions.put(
+          shard,
+          ShardCheckpoint.closed(lastSequenceByShard.get(shard))
+              .withArrivalTime(lastArrivalByShard.get(shard)));
     }
     return new Sealed(
         summary.rows() > 0 ? shardFile : null,

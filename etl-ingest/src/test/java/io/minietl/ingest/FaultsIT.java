@@ -140,6 +140,11 @@ class FaultsIT {
     }
 
     @Override
+    public io.minietl.core.manifest.StreamIdentity identity() {
+      return delegate.identity();
+    }
+
+    @Override
     public List<ShardDescription> listShards() {
       return delegate.listShards();
     }

@@ -1,9 +1,12 @@
 package io.minietl.ingest;
 
+import io.minietl.core.manifest.StreamIdentity;
 import io.minietl.kinesis.ExpiredIteratorException;
+import io.minietl.kinesis.InvalidPositionException;
 import io.minietl.kinesis.RecordBatch;
 import io.minietl.kinesis.ShardDescription;
 import io.minietl.kinesis.StartPosition;
+import io.minietl.kinesis.StreamNotFoundException;
 import io.minietl.kinesis.StreamProxy;
 import io.minietl.kinesis.StreamRecord;
 import io.minietl.kinesis.ThrottledException;
@@ -19,10 +22,26 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * An in-memory Kinesis stream for tests of the runner's logic: shards with parents (split, merge),
  * records with 25-digit sequence numbers (beyond 64 bits, like the real ones), and injected
- * failures (throttling, expired iterators). Thread-safe (coarse lock).
+ * failures (throttling, expired iterators, ListShards failures). It can also age data out, which
+ * the emulators cannot: trim the oldest records of a shard, expire a whole shard, delete the
+ * stream. Each instance has its own creation time, so two streams of one name (a stream deleted and
+ * created again) have different identities. Thread-safe (coarse lock).
  */
 final class InMemoryStream implements StreamProxy {
+  private static final AtomicInteger CREATED = new AtomicInteger();
+
   private final String name;
+  private final Instant creationTime =
+      Instant.parse("2026-01-01T00:00:00Z").plusSeconds(CREATED.incrementAndGet());
+  private volatile boolean deleted;
+  private volatile int failListShards;
+  private int listShardsCalls;
+  final AtomicInteger listShardsFailures = new AtomicInteger();
+  final AtomicInteger invalidPositions = new AtomicInteger();
+
+  /** The start position of every GetShardIterator call, in call order. */
+  final List<StartPosition> iteratorRequests = new CopyOnWriteArrayList<>();
+
   private final Map<String, Shard> shards = new LinkedHashMap<>();
   private final AtomicLong sequence = new AtomicLong();
   private final AtomicInteger shardCounter = new AtomicInteger();
@@ -45,6 +64,7 @@ final class InMemoryStream implements StreamProxy {
     final int hashFrom; // inclusive
     final int hashTo; // exclusive
     final List<StreamRecord> records = new ArrayList<>();
+    int trimmed; // records[0..trimmed) aged out of retention
     boolean closed;
 
     Shard(String id, List<String> parents, int hashFrom, int hashTo) {
@@ -121,6 +141,37 @@ final class InMemoryStream implements StreamProxy {
         .id;
   }
 
+  /** Ages the oldest {@code count} records of {@code shardId} out of retention. */
+  synchronized void trim(String shardId, int count) {
+    Shard s = shards.get(shardId);
+    s.trimmed = Math.min(s.records.size(), s.trimmed + count);
+  }
+
+  /** Ages a whole (closed) shard out: ListShards no longer returns it. */
+  synchronized void expire(String shardId) {
+    shards.remove(shardId);
+  }
+
+  /** Deletes the stream: every call fails with {@link StreamNotFoundException}. */
+  void delete() {
+    deleted = true;
+  }
+
+  /**
+   * After the first ListShards call (the runner's start-up), the next {@code n} fail with a
+   * transient error (a throttle, a network blip).
+   */
+  InMemoryStream failListShardsAfterTheFirst(int n) {
+    this.failListShards = n;
+    return this;
+  }
+
+  private void requireExists() {
+    if (deleted) {
+      throw new StreamNotFoundException("Cannot find Kinesis stream " + name + " (injected)", null);
+    }
+  }
+
   synchronized List<String> openShardIds() {
     return shards.values().stream().filter(s -> !s.closed).map(s -> s.id).toList();
   }
@@ -131,7 +182,20 @@ final class InMemoryStream implements StreamProxy {
   }
 
   @Override
+  public StreamIdentity identity() {
+    requireExists();
+    return StreamIdentity.of("arn:aws:kinesis:us-east-1:000000000000:stream/" + name, creationTime);
+  }
+
+  @Override
   public synchronized List<ShardDescription> listShards() {
+    requireExists();
+    if (failListShards > 0 && listShardsCalls++ > 0) {
+      failListShards--;
+      listShardsFailures.incrementAndGet();
+      throw new IllegalStateException(
+          "Unable to execute HTTP request: Connection reset (injected)");
+    }
     List<ShardDescription> out = new ArrayList<>();
     for (Shard s : shards.values()) {
       String first = s.records.isEmpty() ? "0" : s.records.get(0).sequenceNumber();
@@ -143,6 +207,8 @@ final class InMemoryStream implements StreamProxy {
 
   @Override
   public synchronized String shardIterator(String shardId, StartPosition position) {
+    requireExists();
+    iteratorRequests.add(position);
     Shard s = shards.get(shardId);
     if (s == null) {
       throw new IllegalArgumentException("No shard " + shardId);
@@ -150,20 +216,28 @@ final class InMemoryStream implements StreamProxy {
     int index;
     switch (position.type()) {
       case TRIM_HORIZON:
-        index = 0;
+        index = s.trimmed;
         break;
       case LATEST:
         index = s.records.size();
         break;
       case AT_TIMESTAMP:
-        index = 0;
+        index = s.trimmed;
         while (index < s.records.size()
             && s.records.get(index).approximateArrivalTime().isBefore(position.timestamp())) {
           index++;
         }
         break;
       default:
-        index = 0;
+        if (s.trimmed > 0
+            && position.sequenceNumber().compareTo(s.records.get(s.trimmed - 1).sequenceNumber())
+                <= 0) {
+          // As Kinesis: InvalidArgument for a sequence number the shard no longer holds.
+          invalidPositions.incrementAndGet();
+          throw new InvalidPositionException(
+              "Cannot read shard " + shardId + " after " + position.sequenceNumber(), null);
+        }
+        index = s.trimmed;
         while (index < s.records.size()
             && s.records.get(index).sequenceNumber().compareTo(position.sequenceNumber()) <= 0) {
           index++;
@@ -174,6 +248,7 @@ final class InMemoryStream implements StreamProxy {
 
   @Override
   public synchronized RecordBatch getRecords(String iterator, int limit) {
+    requireExists();
     int call = calls.incrementAndGet();
     limits.add(limit);
     if (throttleEveryNthCall > 0 && call % throttleEveryNthCall == 0) {

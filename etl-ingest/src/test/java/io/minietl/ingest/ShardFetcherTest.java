@@ -156,4 +156,64 @@ class ShardFetcherTest {
     assertThat(total).isEqualTo(100);
     assertThat(buffer.peakBytes()).isLessThanOrEqualTo(1_000);
   }
+
+  @Test
+  void anIteratorRenewedBeforeTheFirstRecordOfALatestStartSkipsNothing() throws Exception {
+    InMemoryStream stream = new InMemoryStream("s", 1).expireEvery(2);
+    for (int i = 0; i < 5; i++) {
+      stream.put("k", ("before-" + i).getBytes(StandardCharsets.UTF_8)); // LATEST skips these
+    }
+    FetchBuffer buffer = new FetchBuffer(1 << 20);
+    java.util.concurrent.Semaphore firstIdleSleep = new java.util.concurrent.Semaphore(0);
+    java.util.concurrent.atomic.AtomicBoolean gated =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    Sleeper gate =
+        d -> {
+          if (gated.compareAndSet(false, true)) {
+            firstIdleSleep.acquire(); // held until the test has put the new records
+          }
+        };
+    ShardFetcher fetcher =
+        new ShardFetcher(
+            stream,
+            SHARD,
+            StartPosition.latest(),
+            null,
+            null,
+            buffer,
+            FAST,
+            gate,
+            new AtomicLong(),
+            new RunnerEvents(),
+            java.time.Clock.systemUTC());
+    Thread t = new Thread(fetcher);
+    t.start();
+    try {
+      FetchedBatch first = buffer.poll(5_000); // call 1: empty, caught up; then the held sleep
+      assertThat(first.records()).isEmpty();
+      List<String> put = new ArrayList<>();
+      for (int i = 0; i < 10; i++) {
+        put.add(stream.put("k", ("after-" + i).getBytes(StandardCharsets.UTF_8)).sequenceNumber());
+      }
+      firstIdleSleep.release(); // call 2 finds the iterator expired: it is renewed
+
+      List<String> read = new ArrayList<>();
+      long deadline = System.nanoTime() + 10_000_000_000L;
+      while (!read.containsAll(put) && System.nanoTime() < deadline) {
+        FetchedBatch b = buffer.poll(100);
+        if (b != null) {
+          b.records().forEach(r -> read.add(r.sequenceNumber()));
+        }
+      }
+      assertThat(read).containsAll(put);
+      assertThat(stream.iteratorRequests.get(0).type()).isEqualTo(StartPosition.Type.LATEST);
+      assertThat(stream.iteratorRequests.get(1).type())
+          .as("the renewal, at the time of the first request")
+          .isEqualTo(StartPosition.Type.AT_TIMESTAMP);
+    } finally {
+      fetcher.stop();
+      t.interrupt();
+      t.join(5_000);
+    }
+  }
 }

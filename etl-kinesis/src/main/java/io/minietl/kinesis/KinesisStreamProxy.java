@@ -1,5 +1,6 @@
 package io.minietl.kinesis;
 
+import io.minietl.core.manifest.StreamIdentity;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,6 +9,7 @@ import java.util.function.Supplier;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.ChildShard;
+import software.amazon.awssdk.services.kinesis.model.DescribeStreamSummaryRequest;
 import software.amazon.awssdk.services.kinesis.model.GetRecordsRequest;
 import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
 import software.amazon.awssdk.services.kinesis.model.GetShardIteratorRequest;
@@ -21,6 +23,7 @@ import software.amazon.awssdk.services.kinesis.model.Record;
 import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.kinesis.model.Shard;
 import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
+import software.amazon.awssdk.services.kinesis.model.StreamDescriptionSummary;
 
 /**
  * {@link StreamProxy} over a synchronous AWS SDK v2 {@link KinesisClient} (polling: ListShards,
@@ -31,8 +34,10 @@ import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
  * still fails is mapped as {@link StreamProxy} describes: {@code ProvisionedThroughputExceeded},
  * {@code LimitExceeded} and {@code KMSThrottling} to {@link ThrottledException}, {@code
  * ExpiredIterator} to {@link ExpiredIteratorException}, {@code ResourceNotFound} to {@link
- * StreamNotFoundException}, {@code InvalidArgument} to {@link IllegalArgumentException}; other SDK
- * exceptions pass through unchanged (unchecked; retry with backoff).
+ * StreamNotFoundException}, {@code InvalidArgument} on GetShardIterator at a sequence number to
+ * {@link InvalidPositionException}, other {@code InvalidArgument} to {@link
+ * IllegalArgumentException}; other SDK exceptions pass through unchanged (unchecked; retry with
+ * backoff).
  *
  * <p>Emulator differences the runner must not depend on: kinesalite ignores a ListShards {@code
  * ShardFilter} (never sent here) and reports no ChildShards in GetRecords (find children with
@@ -73,6 +78,20 @@ public final class KinesisStreamProxy implements StreamProxy {
   @Override
   public String streamName() {
     return stream;
+  }
+
+  @Override
+  public StreamIdentity identity() {
+    DescribeStreamSummaryRequest.Builder request = DescribeStreamSummaryRequest.builder();
+    if (byArn) {
+      request.streamARN(stream);
+    } else {
+      request.streamName(stream);
+    }
+    StreamDescriptionSummary summary =
+        call("DescribeStreamSummary", () -> client.describeStreamSummary(request.build()))
+            .streamDescriptionSummary();
+    return StreamIdentity.of(summary.streamARN(), summary.streamCreationTimestamp());
   }
 
   @Override
@@ -121,7 +140,24 @@ public final class KinesisStreamProxy implements StreamProxy {
               .shardIteratorType(ShardIteratorType.AFTER_SEQUENCE_NUMBER)
               .startingSequenceNumber(position.sequenceNumber());
     }
-    return call("GetShardIterator", () -> client.getShardIterator(request.build())).shardIterator();
+    try {
+      return call("GetShardIterator", () -> client.getShardIterator(request.build()))
+          .shardIterator();
+    } catch (IllegalArgumentException e) {
+      if (position.sequenceNumber() == null) {
+        throw e;
+      }
+      throw new InvalidPositionException(
+          "Cannot read shard "
+              + shardId
+              + " of stream "
+              + stream
+              + " after sequence number "
+              + position.sequenceNumber()
+              + ": "
+              + e.getMessage(),
+          e);
+    }
   }
 
   @Override

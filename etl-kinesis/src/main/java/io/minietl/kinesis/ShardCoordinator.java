@@ -3,6 +3,7 @@ package io.minietl.kinesis;
 import io.minietl.core.manifest.ShardCheckpoint;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -21,8 +22,10 @@ import java.util.Set;
  *   <li>A child shard (one with parents) starts only when each parent is closed in the
  *       <em>committed</em> checkpoint, so every record of a partition key lands after the records
  *       put before it: a parent's tail is in the dataset before any record of its child. A parent
- *       that ListShards no longer returns and the checkpoint does not know aged out of the stream's
- *       retention and does not hold the child back. A child starts at TRIM_HORIZON.
+ *       that ListShards no longer returns aged out of the stream's retention and does not hold the
+ *       child back, whether the checkpoint does not know it or knows it as open (its unread tail is
+ *       gone with it: see {@link #expiredOpenShards}, which the caller reports). A child starts at
+ *       TRIM_HORIZON, whatever the initial position: its records all came after its parents'.
  *   <li>Any other shard starts at the configured initial position.
  * </ul>
  */
@@ -73,13 +76,33 @@ public final class ShardCoordinator {
     return out;
   }
 
+  /**
+   * The shards the checkpoint knows as open that ListShards no longer returns: they aged out of the
+   * stream's retention before they were read to their end, and their records after the committed
+   * position are lost (Kinesis gives no count of them). In checkpoint order.
+   */
+  public Map<String, ShardCheckpoint> expiredOpenShards(
+      List<ShardDescription> shards, Map<String, ShardCheckpoint> checkpoint) {
+    Set<String> listed = new java.util.HashSet<>();
+    shards.forEach(s -> listed.add(s.shardId()));
+    Map<String, ShardCheckpoint> out = new LinkedHashMap<>();
+    checkpoint.forEach(
+        (id, c) -> {
+          if (!c.closed() && !listed.contains(id)) {
+            out.put(id, c);
+          }
+        });
+    return out;
+  }
+
   private static boolean parentsFinished(
       ShardDescription s,
       Map<String, ShardDescription> listed,
       Map<String, ShardCheckpoint> checkpoint) {
     for (String parent : s.parentShardIds()) {
       ShardCheckpoint c = checkpoint.get(parent);
-      if (c != null ? !c.closed() : listed.containsKey(parent)) {
+      // A listed parent must be closed in the committed checkpoint; one no longer listed is gone.
+      if (listed.containsKey(parent) && (c == null || !c.closed())) {
         return false;
       }
     }

@@ -1,5 +1,6 @@
 package io.minietl.kinesis;
 
+import io.minietl.core.manifest.StreamIdentity;
 import java.util.List;
 
 /**
@@ -9,12 +10,21 @@ import java.util.List;
  *
  * <p>Failures a caller acts on are typed: {@link ThrottledException} (back off and retry), {@link
  * ExpiredIteratorException} (get a new iterator after the last sequence number read), {@link
- * StreamNotFoundException} (configuration error). Anything else is an unchecked exception the
- * caller may retry with backoff.
+ * StreamNotFoundException} (configuration error), {@link InvalidPositionException} (a sequence
+ * number the shard does not hold: trimmed, or of another stream). Anything else is an unchecked
+ * exception the caller may retry with backoff.
  */
 public interface StreamProxy {
   /** The stream's name, for messages. */
   String streamName();
+
+  /**
+   * The stream's identity: its ARN and creation time (DescribeStreamSummary). A stream deleted and
+   * created again under the same name has a new creation time.
+   *
+   * @throws StreamNotFoundException if the stream does not exist
+   */
+  StreamIdentity identity();
 
   /** Every shard of the stream, open and closed (within the retention period), in any order. */
   List<ShardDescription> listShards();

@@ -5,6 +5,7 @@ import io.minietl.cli.CommandContext;
 import io.minietl.cli.ExitCode;
 import io.minietl.core.storage.StorageAccessException;
 import io.minietl.ingest.FencedException;
+import io.minietl.kinesis.StreamMismatchException;
 import io.minietl.kinesis.StreamNotFoundException;
 import io.minietl.kinesis.aws.AwsConfigurationException;
 import java.util.Arrays;
@@ -35,6 +36,7 @@ public final class Main {
       Cli.builder("etl-ingest", Main.class)
           .onError(StreamNotFoundException.class, ExitCode.USAGE)
           .onError(StorageAccessException.class, ExitCode.USAGE)
+          .onError(StreamMismatchException.class, ExitCode.USAGE)
           .onError(FencedException.class, ExitCode.FENCED)
           .onError(AwsConfigurationException.class, ExitCode.USAGE)
           .onError(

@@ -10,6 +10,8 @@ import io.minietl.ingest.FencedException;
 import io.minietl.ingest.IngestOptions;
 import io.minietl.ingest.IngestRunner;
 import io.minietl.kinesis.KinesisStreamProxy;
+import io.minietl.kinesis.StreamMismatchException;
+import io.minietl.kinesis.StreamNotFoundException;
 import io.minietl.kinesis.aws.AwsClients;
 import io.minietl.kinesis.aws.LazyS3Client;
 import java.io.PrintStream;
@@ -85,6 +87,25 @@ public final class RunCommand implements Callable<Integer> {
   @Env("MINIETL_STOP_WHEN_IDLE")
   Duration stopWhenIdle;
 
+  @Option(
+      names = "--reset-checkpoint",
+      description =
+          "Continue a dataset whose checkpoint belongs to another stream (or to this one before it"
+              + " was deleted and created again): read this stream's shards afresh, keep the data.")
+  @Env("MINIETL_RESET_CHECKPOINT")
+  boolean resetCheckpoint;
+
+  @Option(
+      names = "--stall-warning",
+      paramLabel = "DURATION",
+      defaultValue = "5m",
+      converter = Converters.Duration.class,
+      description =
+          "Name a shard (or shard discovery) in every progress line once its calls have failed"
+              + " for this long.")
+  @Env("MINIETL_STALL_WARNING")
+  Duration stallWarning;
+
   RunCommand(CommandContext context) {
     this.context = context;
   }
@@ -107,7 +128,9 @@ public final class RunCommand implements Callable<Integer> {
             .bufferBytes(bufferSize)
             .recordsPerCall(pipeline.recordsPerCall())
             .callBytes(pipeline.callSize())
-            .progressInterval(progressInterval);
+            .progressInterval(progressInterval)
+            .resetCheckpoint(resetCheckpoint)
+            .stallWarning(stallWarning);
     if (stopWhenIdle != null) {
       b.stopWhenIdle(stopWhenIdle);
     }
@@ -171,7 +194,12 @@ public final class RunCommand implements Callable<Integer> {
       try {
         runner.run();
       } catch (RuntimeException e) {
-        exit[0] = e instanceof FencedException ? ExitCode.FENCED.code() : ExitCode.FAILED.code();
+        exit[0] =
+            e instanceof FencedException
+                ? ExitCode.FENCED.code()
+                : e instanceof StreamMismatchException || e instanceof StreamNotFoundException
+                    ? ExitCode.USAGE.code()
+                    : ExitCode.FAILED.code();
         throw e;
       } finally {
         done.countDown();

@@ -131,6 +131,36 @@ class CliIT {
         "S3 unreachable",
         "127.0.0.1:" + closed);
 
+    // A dataset whose checkpoint belongs to another stream: refused with one line, exit 2.
+    KinesisEmulator kinesis = emulators.kinesis(KinesisFlavor.KINESALITE);
+    String first = kinesis.createStream(1);
+    kinesis.putRecords(
+        first, List.of(KinesisEmulator.entry("k", "{\"article_id\":\"a\",\"content\":\"x y\"}")));
+    Cli.Result ok =
+        run(List.of("run", "--stream", first, "--dataset", dataset, "--stop-when-idle", "1s"), env);
+    assertThat(ok.code()).as("stderr: %s", ok.err()).isZero();
+    String second = kinesis.createStream(1);
+    assertBadConfiguration(
+        run(
+            List.of("run", "--stream", second, "--dataset", dataset, "--stop-when-idle", "1s"),
+            env),
+        "its checkpoint belongs to arn:",
+        "--reset-checkpoint");
+    Cli.Result reset =
+        run(
+            List.of(
+                "run",
+                "--stream",
+                second,
+                "--dataset",
+                dataset,
+                "--stop-when-idle",
+                "1s",
+                "--reset-checkpoint"),
+            env);
+    assertThat(reset.code()).as("stderr: %s", reset.err()).isZero();
+    assertThat(reset.out()).contains("reset: the checkpoint of");
+
     // --verbose adds the stack trace.
     Cli.Result verbose =
         run(List.of("stats", "--dataset", "s3://no-such-bucket-cli/ds", "--verbose"), env);
