@@ -69,6 +69,7 @@ class CrashRecoveryIT {
   private static final int MAX_KILLS = 24;
 
   private static final Duration CHILD_START_TIMEOUT = Duration.ofSeconds(30);
+
   /**
    * The final run drains what the producer put while the kills went on: on a starved machine (a
    * load of 20 on 2 cores was seen) runs killed before their first record keep the kill loop, and

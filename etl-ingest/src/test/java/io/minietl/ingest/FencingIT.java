@@ -77,10 +77,11 @@ class FencingIT {
                   }
                 }));
       }
-      // Records keep arriving while both run: each commits every 100 ms, so they race.
-      for (int i = 1; i <= 20; i++) {
+      // Records keep arriving until one runner is fenced (a condition, not a fixed count with
+      // sleeps: on a starved machine one runner could idle out before the other committed).
+      for (int i = 1; fenced.isEmpty(); i++) {
+        assertThat(i).as("batches put before a runner was fenced").isLessThan(300);
         log.putBatch(kinesis.client(), stream, random, i * 100, 40, 30, 0);
-        Thread.sleep(50);
       }
       for (Future<?> run : runs) {
         run.get(60, TimeUnit.SECONDS);

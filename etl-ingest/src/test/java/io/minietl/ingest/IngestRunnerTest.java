@@ -253,9 +253,16 @@ class IngestRunnerTest {
                   }
                 }));
       }
-      for (int i = 0; i < 20; i++) {
+      // Records keep arriving until one runner is fenced: each batch waits for a commit (a
+      // condition, not a sleep), so neither runner idles out first on a starved machine.
+      for (int i = 0; failures.isEmpty(); i++) {
+        assertThat(i).as("batches put before a runner was fenced").isLessThan(400);
+        long before = Datasets.read(store).state().version();
         put(stream, p, i * 50, 50, random);
-        Thread.sleep(20);
+        Await.until(
+            "a commit after batch " + i,
+            Duration.ofSeconds(30),
+            () -> !failures.isEmpty() || Datasets.read(store).state().version() > before);
       }
       for (Future<?> f : runs) {
         f.get(60, TimeUnit.SECONDS);

@@ -79,15 +79,31 @@ class KinesisStreamProxyIT {
     StreamProxy proxy = KinesisStreamProxy.create(kinesis.client(), stream);
     String shardId = proxy.listShards().get(0).shardId();
     String latest = proxy.shardIterator(shardId, StartPosition.latest());
-    Thread.sleep(50);
-    Instant between = Instant.now();
-    Thread.sleep(50);
+    // The boundary comes from the records' own arrival times, not from sleeps around
+    // Instant.now(): wait (a condition, not a duration) until the emulator's clock, which is this
+    // machine's, has passed the last early record's millisecond, then put the later ones.
+    Instant lastEarly =
+        readShard(proxy, shardId, StartPosition.trimHorizon(), 100).stream()
+            .map(StreamRecord::approximateArrivalTime)
+            .max(Instant::compareTo)
+            .orElseThrow();
+    while (!Instant.now().isAfter(lastEarly.plusMillis(1))) {
+      Thread.onSpinWait();
+    }
     Map<String, String> later = put(kinesis, stream, 5, 3);
+    List<StreamRecord> all = readShard(proxy, shardId, StartPosition.trimHorizon(), 100);
+    Instant firstLater =
+        all.stream()
+            .filter(r -> later.containsKey(r.sequenceNumber()))
+            .map(StreamRecord::approximateArrivalTime)
+            .min(Instant::compareTo)
+            .orElseThrow();
+    assertThat(firstLater).isAfter(lastEarly);
 
     assertThat(proxy.getRecords(latest, 100).records())
         .extracting(KinesisStreamProxyIT::utf8)
         .containsExactlyInAnyOrderElementsOf(later.values());
-    assertThat(readShard(proxy, shardId, StartPosition.atTimestamp(between), 100))
+    assertThat(readShard(proxy, shardId, StartPosition.atTimestamp(firstLater), 100))
         .extracting(KinesisStreamProxyIT::utf8)
         .containsExactlyInAnyOrderElementsOf(later.values());
   }
