@@ -207,28 +207,6 @@ class KinesisStreamProxyIT {
         .isInstanceOf(StreamNotFoundException.class);
   }
 
-  /**
-   * kinesalite refuses a sequence number its shard does not hold with InvalidArgument, as Kinesis
-   * does (for trimmed positions too); kinesis-local accepts any, so this runs on kinesalite only.
-   */
-  @Test
-  void aSequenceNumberOfAnotherStreamIsAnInvalidPosition(Emulators emulators) {
-    KinesisEmulator kinesis = emulators.kinesis(KinesisFlavor.KINESALITE);
-    String other = kinesis.createStream(1);
-    put(kinesis, other, 0, 3);
-    StreamProxy otherProxy = KinesisStreamProxy.create(kinesis.client(), other);
-    String otherShard = otherProxy.listShards().get(0).shardId();
-    String foreign =
-        readShard(otherProxy, otherShard, StartPosition.trimHorizon(), 10).get(2).sequenceNumber();
-    String stream = kinesis.createStream(1);
-    StreamProxy proxy = KinesisStreamProxy.create(kinesis.client(), stream);
-    String shard = proxy.listShards().get(0).shardId();
-
-    assertThatThrownBy(() -> proxy.shardIterator(shard, StartPosition.afterSequenceNumber(foreign)))
-        .isInstanceOf(InvalidPositionException.class)
-        .hasMessageContaining("after sequence number " + foreign);
-  }
-
   /** Puts {@code count} records with distinct partition keys; sequence number to data. */
   private static Map<String, String> put(
       KinesisEmulator kinesis, String stream, int from, int count) {
