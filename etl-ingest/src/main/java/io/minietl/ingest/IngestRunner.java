@@ -102,6 +102,7 @@ public final class IngestRunner {
     final Thread thread;
     final List<String> parents;
     long millisBehindLatest = -1; // -1 until the first GetRecords answer
+    boolean lastPageEmpty; // caught up means an empty page at 0 behind, not a full one
 
     Reader(ShardFetcher fetcher, Thread thread, List<String> parents) {
       this.fetcher = fetcher;
@@ -272,6 +273,7 @@ public final class IngestRunner {
     Reader reader = readers.get(shardId);
     if (reader != null) {
       reader.millisBehindLatest = batch.millisBehindLatest();
+      reader.lastPageEmpty = batch.records().isEmpty();
     }
     if (batch.shardEnd()) {
       pending.endShard(shardId);
@@ -603,7 +605,9 @@ public final class IngestRunner {
       return false;
     }
     for (Reader r : readers.values()) {
-      if (r.millisBehindLatest != 0) {
+      // kinesalite reports 0 behind on every page: a full page, or a failing call (a starved
+      // machine), is not "caught up" however quiet the other shards are.
+      if (r.millisBehindLatest != 0 || !r.lastPageEmpty || r.fetcher.failingSince() != null) {
         return false;
       }
     }
