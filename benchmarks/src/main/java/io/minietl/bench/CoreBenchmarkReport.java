@@ -107,6 +107,12 @@ public final class CoreBenchmarkReport {
         .append(" CPUs available, load average ")
         .append(options.getOrDefault("load", Machine.loadAverage() + " after the run"))
         .append('\n');
+    if (sharedMachine(options.getOrDefault("load", Machine.loadAverage()))) {
+      // The other reports say the same (benchmarks/lib.sh machine_line): one core's figures are
+      // not one core's when other work shares it.
+      md.append(
+          "- **The machine was shared with other work (load > 1): figures are indicative.**\n");
+    }
     md.append("- JVM: ")
         .append(text(first, "vmName"))
         .append(' ')
@@ -475,6 +481,15 @@ public final class CoreBenchmarkReport {
   }
 
   /** What the report says about the machine it was written on. */
+  /** Whether the 1-minute load average, the first number of {@code load}, is above 1. */
+  static boolean sharedMachine(String load) {
+    try {
+      return Double.parseDouble(load.strip().split("\\s+")[0]) > 1.0;
+    } catch (NumberFormatException e) {
+      return false; // "unknown": nothing to warn about that we know of
+    }
+  }
+
   private static final class Machine {
     static String cpuModel() {
       try {
