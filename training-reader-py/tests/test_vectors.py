@@ -144,3 +144,64 @@ def test_resume_with_another_spec_is_refused(vectors, fixture_dataset):
     with Dataset.open(fixture_dataset) as ds:
         with pytest.raises(ValueError, match="Cannot resume"):
             ds.batches(ReadSpec(batch_size=2, seed=42), position=v["ranks"][0]["positions"][0])
+
+
+def round_robin(iterators):
+    """What a DataLoader does with its workers' items: in order, one from each live worker in turn."""
+    live = list(iterators)
+    while live:
+        for it in list(live):
+            try:
+                yield next(it)
+            except StopIteration:
+                live.remove(it)
+
+
+def drain_spans(ds, spec, workers, position=None):
+    from minietl._spans import cut, spans
+
+    batches, positions = [], []
+    for cols, pos in cut(round_robin([spans(ds, spec, position, w, workers) for w in range(workers)])):
+        batches.append([("pad:" if p else "") + i for i, p in zip(cols["article_id"], cols["padding"].tolist())])
+        positions.append(str(pos))
+    return {"batches": batches, "positions": positions}
+
+
+@pytest.mark.parametrize("workers", [1, 2, 3])
+@pytest.mark.parametrize("index", range(25))
+def test_worker_spans_cut_into_batches_give_the_recorded_batches_and_resume(vectors, fixture_dataset, index, workers):
+    # How DataLoader workers split a rank (minietl._spans): each gathers whole plan windows, the
+    # trainer's process cuts them into batches. Any number of workers gives the recorded sequence.
+    v = vectors["specs"][index]
+    s = v["spec"]
+    with Dataset.open(fixture_dataset, version=s["version"]) as ds:
+        for r, rank in enumerate(v["ranks"]):
+            assert drain_spans(ds, read_spec(s, r), workers) == rank, (s["name"], r)
+            n = len(rank["batches"])
+            if n >= 2:
+                k = n // 2
+                tail = drain_spans(ds, read_spec(s, r), workers, rank["positions"][k - 1])
+                assert tail == {"batches": rank["batches"][k:], "positions": rank["positions"][k:]}
+
+
+def test_spans_are_cut_at_window_boundaries_so_workers_decode_disjoint_units(fixture_dataset):
+    from minietl._spans import span_bounds, spans
+
+    spec = ReadSpec(batch_size=4, seed=42, window_units=2, columns=("article_id",))
+    with Dataset.open(fixture_dataset) as ds:
+        seg, _ = ds._begin(spec, None)
+        windows = {}
+        pos = 0
+        for w, u, frm, to in seg.plan.pieces:
+            windows.setdefault(w, [pos, pos])[1] = pos + to - frm
+            pos += to - frm
+        bounds = span_bounds(seg, True, 0)
+        expected = [tuple(x) for x in windows.values()]
+        expected[-1] = (expected[-1][0], len(seg.plan.units))  # padding rows join the last span
+        assert bounds == expected and len(bounds) >= 3
+        units = [set(seg.plan.units[lo:hi].tolist()) for lo, hi in bounds]
+        for a in range(len(units)):
+            for b in range(a + 1, len(units)):
+                assert not units[a] & units[b] or b == len(units) - 1  # only padding repeats rows
+        got = [x.lo for x in spans(ds, spec, None, 1, 2)]
+        assert got == [lo for lo, _ in bounds[1::2]]

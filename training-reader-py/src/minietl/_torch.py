@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 import numpy as np
-import pyarrow as pa
 import torch
 from torch.utils.data import DataLoader, IterableDataset, get_worker_info
 
+from ._spans import Span, column_values, cut, spans
 from .dataset import Batch, Dataset
 from .spec import Position, ReadSpec
 
@@ -28,33 +28,22 @@ def _identity(x: Any) -> Any:
 
 
 def to_numpy(batch: Batch) -> dict[str, Any]:
-    """As :func:`to_torch` with numpy arrays: what workers send (a tensor would travel through a
-    shared-memory segment of its own, far slower than pickling a small array)."""
-    out: dict[str, Any] = {}
-    for name, col in zip(batch.data.schema.names, batch.data.columns):
-        t = col.type
-        if pa.types.is_timestamp(t):
-            col = col.cast(pa.int64())
-            t = col.type
-        if pa.types.is_integer(t) or pa.types.is_floating(t) or pa.types.is_boolean(t):
-            if col.null_count:
-                raise ValueError(
-                    f"Cannot make a tensor of column '{name}': it has nulls; select other columns"
-                )
-            out[name] = np.array(col.to_numpy(zero_copy_only=False))  # writable: torch wants that
-        else:
-            out[name] = col.to_pylist()
+    """As :func:`to_torch` with numpy arrays."""
+    out: dict[str, Any] = {
+        name: column_values(name, col) for name, col in zip(batch.data.schema.names, batch.data.columns)
+    }
     out["padding"] = batch.padding.copy()
     return out
 
 
 class MiniEtlIterableDataset(IterableDataset):
-    """One rank's batches of one epoch, at one pinned version; each item is one whole batch.
+    """One rank's epoch at one pinned version, as :class:`minietl._spans.Span` items: the rows of
+    one plan window each, in the plan's order (docs/DESIGN.md, "torch adapter").
 
-    In a DataLoader with n workers, worker w yields batches i = w (mod n): the loader's round
-    robin then restores the rank's order. Each item is ``(batch_dict, position_text)``, the
-    position after that batch; :class:`Loader` strips it and keeps it for ``state_dict()``.
-    Arrays are numpy (a DataLoader's default collation makes them tensors; :class:`Loader` does).
+    In a DataLoader with n workers, worker w yields the spans s = w (mod n), decoding only their
+    windows' units; the loader's in-order round robin returns them in order and :class:`Loader`
+    cuts them into the rank's batches. Columns are numpy arrays and lists (a tensor would travel
+    through a shared-memory segment of its own, far slower than pickling an array).
     """
 
     def __init__(self, location: str, version: int, spec: ReadSpec, open_kwargs: dict[str, Any]):
@@ -65,14 +54,12 @@ class MiniEtlIterableDataset(IterableDataset):
         self.open_kwargs = open_kwargs
         self.position: str | None = None
 
-    def __iter__(self) -> Iterator[tuple[dict[str, Any], str]]:
+    def __iter__(self) -> Iterator[Span]:
         info = get_worker_info()
         w, n = (0, 1) if info is None else (info.id, info.num_workers)
         ds = Dataset.open(self.location, version=self.version, **self.open_kwargs)
         try:
-            it = ds.batches(self.spec, position=self.position, worker=w, num_workers=n)
-            for b in it:
-                yield to_numpy(b), str(it.position)
+            yield from spans(ds, self.spec, self.position, w, n)
         finally:
             ds.close()
 
@@ -97,8 +84,8 @@ class Loader:
         self.dataset.position = self._position
         kwargs = {"collate_fn": _identity, **self.dataloader_kwargs}  # default_convert walks every string
         dl = DataLoader(self.dataset, batch_size=None, num_workers=self.num_workers, **kwargs)
-        for batch, position in dl:
-            self._position = position
+        for batch, position in cut(iter(dl)):
+            self._position = str(position)
             yield _tensors(batch)
 
     def state_dict(self) -> dict[str, Any]:

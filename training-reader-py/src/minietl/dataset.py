@@ -16,6 +16,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.ipc as ipc
 
+from ._arrays import arrow_values, numpy_values
 from ._plan import Plan, PlanParams, plan
 from .manifest import DatasetState, FeatureStats, ManifestLog, ShardEntry
 from .spec import Position, ReadSpec, Split, bucket_bits
@@ -89,12 +90,12 @@ def _take(rb: pa.RecordBatch, idx: np.ndarray) -> pa.RecordBatch:
     cols = []
     pidx = None
     for col in rb.columns:
-        t = col.type
-        if col.null_count == 0 and (pa.types.is_integer(t) or pa.types.is_floating(t)):
-            cols.append(pa.array(col.to_numpy()[idx], type=t))
+        values = numpy_values(col)
+        if values is not None:
+            cols.append(arrow_values(values[idx], col.type))
         else:
             if pidx is None:
-                pidx = pa.array(idx)
+                pidx = arrow_values(idx.astype(np.int64), pa.int64())
             cols.append(col.take(pidx))
     return pa.RecordBatch.from_arrays(cols, schema=rb.schema)
 
@@ -162,6 +163,12 @@ class _Fetcher:
                     f" {shard.checksum} (the object was changed or damaged)",
                 )
         return b
+
+
+def _check_columns(columns: tuple[str, ...], schema: pa.Schema) -> None:
+    missing = [c for c in columns if schema.get_field_index(c) < 0]
+    if missing:
+        raise ValueError(f"Invalid column '{missing[0]}': the dataset's columns are {schema.names}")
 
 
 def _default_rank_world(rank: int | None, world_size: int | None) -> tuple[int, int]:
@@ -378,21 +385,22 @@ class Dataset:
         spec: ReadSpec | None = None,
         *,
         position: Position | str | None = None,
-        worker: int = 0,
-        num_workers: int = 1,
         **kwargs: Any,
     ) -> BatchIterator:
         """The batches of one rank in one epoch at :attr:`version`, or, with ``position``, exactly
-        the continuation of the iteration that was there (on the position's version). ``worker``
-        of ``num_workers`` yields every n-th batch only (see :class:`BatchIterator`)."""
+        the continuation of the iteration that was there (on the position's version)."""
         if spec is None:
             spec = self.spec(**kwargs)
         elif kwargs:
             spec = replace(spec, **kwargs)
+        seg, start = self._begin(spec, position)
+        return BatchIterator(self, spec, seg, start)
+
+    def _begin(self, spec: ReadSpec, position: Position | str | None) -> tuple[_Segment, int]:
+        """The segment an iteration of ``spec`` starts in, and its first batch there."""
         if position is None:
             s = self._state
-            seg = self._segment(s.version, s.version, s.shards, spec)
-            return BatchIterator(self, spec, seg, 0, worker, num_workers)
+            return self._segment(s.version, s.version, s.shards, spec), 0
         if isinstance(position, str):
             position = Position.parse(position)
         if (
@@ -415,7 +423,11 @@ class Dataset:
             if shards is None:
                 raise ValueError(f"Invalid position {position}: version {position.segment} is missing")
         seg = self._segment(position.version, position.segment, shards, spec)
-        return BatchIterator(self, spec, seg, position.batch, worker, num_workers)
+        if position.batch > seg.plan.batch_count:
+            raise ValueError(
+                f"Invalid position: batch {position.batch} of a segment of {seg.plan.batch_count}"
+            )
+        return seg, position.batch
 
     # ------------------------------------------------------------------ internals
 
@@ -437,14 +449,22 @@ class Dataset:
             self._layouts[shard.path] = got
         return got
 
-    def _reader(self, shard: ShardEntry) -> ipc.RecordBatchFileReader:
+    def _reader(self, shard: ShardEntry, columns: tuple[str, ...] = ()) -> ipc.RecordBatchFileReader:
+        """A reader of the shard's bytes; with ``columns``, one that decodes only those (the
+        others' buffers are not decompressed)."""
         try:
-            return ipc.open_file(pa.py_buffer(self._fetcher.get(shard)))
+            buf = pa.py_buffer(self._fetcher.get(shard))
+            if not columns:
+                return ipc.open_file(buf)
+            schema = ipc.open_file(buf).schema
+            _check_columns(columns, schema)
+            fields = sorted(schema.get_field_index(c) for c in columns)
+            return ipc.open_file(buf, options=ipc.IpcReadOptions(included_fields=fields))
         except pa.ArrowException as e:
             raise ShardReadError(shard.path, f"Cannot read shard {self.location}/{shard.path}: {e}") from e
 
     def _load(self, unit: _Unit, columns: tuple[str, ...]) -> pa.RecordBatch:
-        reader = self._reader(unit.shard)
+        reader = self._reader(unit.shard, columns)
         layout = self._layout(unit.shard)
         try:
             rb = reader.get_batch(unit.batch)
@@ -459,14 +479,7 @@ class Dataset:
                 f" has {rb.num_rows} rows of {reader.num_record_batches} batches, the manifest"
                 f" says {layout[unit.batch]} of {len(layout)}",
             )
-        if columns:
-            missing = [c for c in columns if rb.schema.get_field_index(c) < 0]
-            if missing:
-                raise ValueError(
-                    f"Invalid column '{missing[0]}': the dataset's columns are {rb.schema.names}"
-                )
-            rb = rb.select(list(columns))
-        return rb
+        return rb.select(list(columns)) if columns else rb  # in the order asked for
 
     def _selection(self, unit: _Unit, spec: ReadSpec) -> np.ndarray | None:
         if spec.filter is None and spec.split is None:
@@ -499,7 +512,9 @@ class Dataset:
             for b, rows in enumerate(self._layout(s)):
                 units.append(_Unit(s, b, rows, s.bytes * rows // s.rows if s.rows else 0))
         if spec.columns and units:
-            self._load(next(u for u in units if u.rows > 0), spec.columns)  # fail early on a bad column
+            # Fail early on a bad column, from the schema in the footer (no record batch decoded).
+            schema = self._reader(next(u for u in units if u.rows > 0).shard).schema
+            _check_columns(spec.columns, schema)
         selections = list(self._pool.map(lambda u: self._selection(u, spec), units))
         rows = [u.rows if sel is None else len(sel) for u, sel in zip(units, selections)]
         p = plan(
@@ -545,10 +560,6 @@ class Dataset:
 class BatchIterator(Iterator[Batch]):
     """The batches of one rank in one epoch. Units are fetched and decoded ahead on the dataset's
     threads within its prefetch budget. One consumer; :attr:`position` resumes it.
-
-    With ``num_workers`` n > 1 it yields only the batches i with i = worker (mod n), counting from
-    its start across segments, and loads only their units: n such iterators, read round robin,
-    yield the rank's sequence (how DataLoader workers split a rank's batches).
     """
 
     def __init__(
@@ -557,20 +568,10 @@ class BatchIterator(Iterator[Batch]):
         spec: ReadSpec,
         segment: _Segment,
         start_batch: int,
-        worker: int = 0,
-        num_workers: int = 1,
     ) -> None:
-        if not 0 <= worker < num_workers:
-            raise ValueError(f"Invalid worker {worker} of {num_workers}")
         self.dataset = dataset
         self.spec = spec
-        self._worker = worker
-        self._num_workers = num_workers
-        self._g = 0  # batches passed since the start, across segments (yielded or not)
         self._start(segment, start_batch)
-
-    def _mine(self, batch: int) -> bool:
-        return (self._g0 + batch - self._seg_start) % self._num_workers == self._worker
 
     def _start(self, seg: _Segment, start_batch: int) -> None:
         if start_batch > seg.plan.batch_count:
@@ -579,15 +580,11 @@ class BatchIterator(Iterator[Batch]):
             )
         self._seg = seg
         self._next_batch = start_batch
-        self._seg_start = start_batch
-        self._g0 = self._g
         b = seg.plan.batch_size
         units = seg.plan.units
         first: dict[int, int] = {}
         last: dict[int, int] = {}
         for batch in range(start_batch, seg.plan.batch_count):
-            if not self._mine(batch):
-                continue
             for i, u in enumerate(units[batch * b : (batch + 1) * b].tolist(), batch * b):
                 if u not in first:
                     first[u] = i
@@ -615,13 +612,11 @@ class BatchIterator(Iterator[Batch]):
         if self.spec.shuffle and seg.plan.pieces:
             order: dict[int, None] = {}
             for batch in range(start_batch, seg.plan.batch_count):
-                if self._mine(batch):
-                    ws = self._unit_window[units[batch * b : (batch + 1) * b]]
-                    for w in dict.fromkeys(ws.tolist()):
-                        self._window_last[w] = batch
-                        for u, _, _ in self._window_pieces.get(w, ()):
-                            order[u] = None
-            # A window is built from all its units, also those of other workers' batches.
+                ws = self._unit_window[units[batch * b : (batch + 1) * b]]
+                for w in dict.fromkeys(ws.tolist()):
+                    self._window_last[w] = batch
+                    for u, _, _ in self._window_pieces.get(w, ()):
+                        order[u] = None
             self._order = list(dict.fromkeys(list(order) + self._order))
         self._top_up()
 
@@ -711,13 +706,8 @@ class BatchIterator(Iterator[Batch]):
         return True
 
     def __next__(self) -> Batch:
-        while True:
-            if not self._has_next():
-                raise StopIteration
-            if self._mine(self._next_batch):
-                break
-            self._next_batch += 1
-            self._g += 1
+        if not self._has_next():
+            raise StopIteration
         p = self._seg.plan
         b = p.batch_size
         lo = self._next_batch * b
@@ -731,7 +721,6 @@ class BatchIterator(Iterator[Batch]):
             self._top_up()
             batch = Batch(data, np.arange(lo, lo + b) >= p.real, self._next_batch)
             self._next_batch += 1
-            self._g += 1
             return batch
         src = offsets.copy()
         distinct = list(dict.fromkeys(units.tolist()))
@@ -767,5 +756,4 @@ class BatchIterator(Iterator[Batch]):
         self._top_up()
         batch = Batch(data, padding, self._next_batch)
         self._next_batch += 1
-        self._g += 1
         return batch

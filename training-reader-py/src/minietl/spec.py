@@ -13,6 +13,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ._arrays import bool_values
+
 DEFAULT_WINDOW_UNITS = 8
 
 
@@ -71,7 +73,7 @@ class Between:
         if not pa.types.is_integer(col.type):
             raise ValueError(f"Invalid filter between({self.column}): not an integer column")
         m = pc.and_(pc.greater_equal(col, self.lo), pc.less_equal(col, self.hi))
-        return np.asarray(pc.fill_null(m, False), dtype=bool)
+        return bool_values(m)
 
 
 @dataclass(frozen=True)
@@ -95,7 +97,7 @@ class Equal:
         col = _column(batch, self.column)
         if not (pa.types.is_string(col.type) or pa.types.is_large_string(col.type)):
             raise ValueError(f"Invalid filter equal({self.column}): not a string column")
-        return np.asarray(pc.fill_null(pc.equal(col, self.value), False), dtype=bool)
+        return bool_values(pc.equal(col, self.value))
 
 
 @dataclass(frozen=True)
