@@ -3,7 +3,6 @@ package io.minietl.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.minietl.core.manifest.DatasetState;
-import io.minietl.core.manifest.ShardCheckpoint;
 import io.minietl.kinesis.KinesisStreamProxy;
 import io.minietl.s3.S3ObjectStore;
 import io.minietl.testing.Emulators;
@@ -11,26 +10,19 @@ import io.minietl.testing.KinesisEmulator;
 import io.minietl.testing.KinesisFlavor;
 import io.minietl.testing.LocalStack;
 import io.minietl.testing.S3Emulator;
-import java.math.BigInteger;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
-import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
-import software.amazon.awssdk.services.kinesis.model.ScalingType;
-import software.amazon.awssdk.services.kinesis.model.Shard;
 
 /**
  * Test 3 of the issue: the stream is resharded while the runner reads it. kinesalite: SplitShard,
@@ -75,51 +67,20 @@ class ReshardingIT {
       Future<RunSummary> run = executor.submit(runner::run);
       Await.until("the first commit", Duration.ofSeconds(30), () -> latest(store).totalRows() > 0);
 
-      if (flavor == KinesisFlavor.KINESALITE) {
-        Shard first = openShards(kinesis, stream).get(0);
-        BigInteger lo = new BigInteger(first.hashKeyRange().startingHashKey());
-        BigInteger hi = new BigInteger(first.hashKeyRange().endingHashKey());
-        client.splitShard(
-            b ->
-                b.streamName(stream)
-                    .shardToSplit(first.shardId())
-                    .newStartingHashKey(lo.add(hi).shiftRight(1).toString()));
-        kinesis.awaitActive(stream);
-        putPhase(client, stream, log, random, perPhase, perPhase);
-        // The second half of the split and the untouched original shard: adjacent hash ranges.
-        List<Shard> open = openShards(kinesis, stream);
-        assertThat(open).hasSize(3);
-        assertThat(new BigInteger(open.get(1).hashKeyRange().endingHashKey()).add(BigInteger.ONE))
-            .isEqualTo(new BigInteger(open.get(2).hashKeyRange().startingHashKey()));
-        client.mergeShards(
-            b ->
-                b.streamName(stream)
-                    .shardToMerge(open.get(1).shardId())
-                    .adjacentShardToMerge(open.get(2).shardId()));
-        kinesis.awaitActive(stream);
-      } else {
-        client.updateShardCount(
-            b -> b.streamName(stream).targetShardCount(4).scalingType(ScalingType.UNIFORM_SCALING));
-        kinesis.awaitActive(stream);
-        putPhase(client, stream, log, random, perPhase, perPhase);
-        client.updateShardCount(
-            b -> b.streamName(stream).targetShardCount(2).scalingType(ScalingType.UNIFORM_SCALING));
-        kinesis.awaitActive(stream);
-      }
+      Resharding.splitStep(kinesis, stream);
+      putPhase(client, stream, log, random, perPhase, perPhase);
+      Resharding.mergeStep(kinesis, stream);
       putPhase(client, stream, log, random, 2 * perPhase, perPhase);
 
-      Set<String> closed =
-          kinesis.listShards(stream).stream()
-              .filter(s -> s.sequenceNumberRange().endingSequenceNumber() != null)
-              .map(Shard::shardId)
-              .collect(Collectors.toSet());
-      assertThat(closed).hasSizeGreaterThanOrEqualTo(flavor == KinesisFlavor.KINESALITE ? 3 : 6);
+      Set<String> closed = Resharding.closedShards(kinesis, stream);
+      assertThat(closed).hasSizeGreaterThanOrEqualTo(Resharding.minClosedAfterBothSteps(flavor));
       Await.until(
           "every record committed and every closed shard closed in the checkpoint",
           Duration.ofSeconds(90),
           () -> {
             DatasetState s = latest(store);
-            return s.totalRows() == log.validCount() && closedIn(s.checkpoint()).equals(closed);
+            return s.totalRows() == log.validCount()
+                && Resharding.closedIn(s.checkpoint()).equals(closed);
           });
       runner.stop();
       run.get(60, TimeUnit.SECONDS);
@@ -142,20 +103,6 @@ class ReshardingIT {
     for (int i = from; i < from + count; i++) {
       log.putOne(client, stream, random, i, "key-" + random.nextInt(KEYS));
     }
-  }
-
-  private static List<Shard> openShards(KinesisEmulator kinesis, String stream) {
-    return kinesis.listShards(stream).stream()
-        .filter(s -> s.sequenceNumberRange().endingSequenceNumber() == null)
-        .sorted(Comparator.comparing(s -> new BigInteger(s.hashKeyRange().startingHashKey())))
-        .toList();
-  }
-
-  private static Set<String> closedIn(Map<String, ShardCheckpoint> checkpoint) {
-    return checkpoint.entrySet().stream()
-        .filter(e -> e.getValue().closed())
-        .map(Map.Entry::getKey)
-        .collect(Collectors.toSet());
   }
 
   private static DatasetState latest(S3ObjectStore store) {
