@@ -16,6 +16,7 @@ import io.minietl.core.manifest.ManifestLog;
 import io.minietl.core.manifest.ShardEntry;
 import io.minietl.core.record.Article;
 import io.minietl.core.record.Provenance;
+import io.minietl.core.storage.LocalObjectStore;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -100,7 +101,7 @@ class PlanVectorsTest {
         }
       }
     }
-    DirectoryObjectStore store = new DirectoryObjectStore(DATASET);
+    LocalObjectStore store = LocalObjectStore.create(DATASET);
     int id = 0;
     id = commit(store, id, 4, 13, 9);
     id = commit(store, id, 5, 11);
@@ -108,7 +109,7 @@ class PlanVectorsTest {
     commit(store, id, 4, 5);
   }
 
-  private static int commit(DirectoryObjectStore store, int id, int rowsPerBatch, int... shards) {
+  private static int commit(LocalObjectStore store, int id, int rowsPerBatch, int... shards) {
     ManifestLog log = new ManifestLog(store);
     DatasetState state = log.load();
     long v = state.version() + 1;
@@ -301,7 +302,7 @@ class PlanVectorsTest {
 
   private static TrainingDataset open(JsonNode spec) {
     return TrainingDataset.open(
-        new DirectoryObjectStore(DATASET),
+        LocalObjectStore.create(DATASET),
         DatasetOptions.builder().version(spec.get("version").asLong()).build());
   }
 
