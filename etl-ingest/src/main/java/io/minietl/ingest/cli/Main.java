@@ -29,7 +29,8 @@ import software.amazon.awssdk.core.exception.SdkClientException;
       StatsCommand.class,
       GcCommand.class,
       ExportCommand.class,
-      ErrorsCommand.class
+      ErrorsCommand.class,
+      HealthCommand.class
     })
 public final class Main {
   static final Cli CLI =

@@ -36,7 +36,7 @@ class CliOptionDocsTest {
   void readmeListsEveryOptionWithItsEnvironmentVariableAndDefault() throws IOException {
     Path root = Path.of(System.getProperty("minietl.root", "..")).toAbsolutePath();
     String readme = Files.readString(root.resolve("README.md"));
-    assertThat(commands()).containsOnlyKeys("run", "stats", "gc", "export", "errors");
+    assertThat(commands()).containsOnlyKeys("run", "stats", "gc", "export", "errors", "health");
     for (CommandLine command : commands().values()) {
       for (OptionSpec o : command.getCommandSpec().options()) {
         if (!documented(o)) {
@@ -66,7 +66,9 @@ class CliOptionDocsTest {
     assertThat(flags("errors"))
         .containsExactlyInAnyOrder(
             "--dataset", "--endpoint", "--reason", "--limit", "--json", "--raw", "--verbose");
-    for (String command : List.of("run", "stats", "gc", "errors")) {
+    assertThat(flags("health"))
+        .containsExactlyInAnyOrder("--metrics-port", "--metrics-bind", "--verbose");
+    for (String command : List.of("run", "stats", "gc", "errors", "health")) {
       String help = help(command, "--help");
       assertThat(help).startsWith("Usage: etl-ingest " + command + " ");
       for (String flag : flags(command)) {
