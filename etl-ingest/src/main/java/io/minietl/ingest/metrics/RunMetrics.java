@@ -15,9 +15,11 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashSet;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 
 /**
  * The runner's metrics ({@link MetricNames}) in a Prometheus registry of their own, and its health,
@@ -46,7 +48,15 @@ public final class RunMetrics implements RunListener {
   private final Gauge manifestVersion;
   private final Gauge bufferBytes;
   private final Gauge wordCountMean;
-  private final Set<String> lagShards = new HashSet<>(); // the runner's thread only
+  private final Map<String, Long> lagByShard = new HashMap<>(); // the runner's thread only
+  // Mirrors of the counters for progressFields(): written by the runner's thread only.
+  private volatile long recordsTotal;
+  private volatile long rowsTotal;
+  private volatile long errorsTotal;
+  private volatile long commitsTotal;
+  private volatile long bufferedBytes;
+  private volatile Long maxBehind;
+  private volatile Double mean;
 
   private volatile boolean alive = true;
   private volatile String stoppedBy;
@@ -144,6 +154,26 @@ public final class RunMetrics implements RunListener {
     return new Health(problems, version);
   }
 
+  /**
+   * The counters as fields of a progress log line ({@code --log-format json}): {@code
+   * records_read}, {@code rows_written}, {@code error_records}, {@code commits}, {@code
+   * manifest_version}, {@code buffer_bytes}, {@code max_millis_behind_latest} and {@code
+   * word_count_mean} (null while unknown), {@code healthy}.
+   */
+  public Map<String, Object> progressFields() {
+    Map<String, Object> f = new LinkedHashMap<>();
+    f.put("records_read", recordsTotal);
+    f.put("rows_written", rowsTotal);
+    f.put("error_records", errorsTotal);
+    f.put("commits", commitsTotal);
+    f.put("manifest_version", version);
+    f.put("buffer_bytes", bufferedBytes);
+    f.put("max_millis_behind_latest", maxBehind);
+    f.put("word_count_mean", mean);
+    f.put("healthy", health().healthy());
+    return Collections.unmodifiableMap(f);
+  }
+
   @Override
   public void started(long manifestVersion, FeatureStats wordCount) {
     version = manifestVersion;
@@ -155,31 +185,37 @@ public final class RunMetrics implements RunListener {
   public void recordsRead(int records, int rows) {
     recordsRead.inc(records);
     rowsWritten.inc(rows);
+    recordsTotal += records;
+    rowsTotal += rows;
   }
 
   @Override
   public void errorRecord(String reason) {
     errorRecords.labelValues(reason).inc();
+    errorsTotal++;
   }
 
   @Override
   public void shardLag(String shardId, long millisBehindLatest) {
     if (millisBehindLatest >= 0) {
-      lagShards.add(shardId);
+      lagByShard.put(shardId, millisBehindLatest);
       millisBehind.labelValues(shardId).set(millisBehindLatest);
+      maxBehind = Collections.max(lagByShard.values());
     }
   }
 
   @Override
   public void shardEnded(String shardId) {
-    if (lagShards.remove(shardId)) {
+    if (lagByShard.remove(shardId) != null) {
       millisBehind.remove(shardId);
+      maxBehind = lagByShard.isEmpty() ? null : Collections.max(lagByShard.values());
     }
   }
 
   @Override
   public void committed(long manifestVersion, Duration took, FeatureStats wordCount) {
     commits.inc();
+    commitsTotal++;
     commitSeconds.observe(took.toNanos() / 1e9);
     version = manifestVersion;
     this.manifestVersion.set(manifestVersion);
@@ -207,6 +243,7 @@ public final class RunMetrics implements RunListener {
   @Override
   public void tick(long bufferedBytes, List<String> stalled) {
     bufferBytes.set(bufferedBytes);
+    this.bufferedBytes = bufferedBytes;
     if (!stalled.equals(this.stalled)) {
       this.stalled = List.copyOf(stalled);
     }
@@ -224,7 +261,8 @@ public final class RunMetrics implements RunListener {
 
   private void setMean(FeatureStats wordCount) {
     if (!wordCount.isEmpty()) {
-      wordCountMean.set(wordCount.mean());
+      mean = wordCount.mean();
+      wordCountMean.set(mean);
     }
   }
 
