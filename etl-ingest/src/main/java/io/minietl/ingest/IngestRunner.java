@@ -61,6 +61,7 @@ public final class IngestRunner {
   private final ObjectStore store;
   private final IngestOptions options;
   private final Consumer<String> progressOut;
+  private final RunListener listener;
   private final Clock clock;
   private final Sleeper sleeper;
   private final ManifestLog log;
@@ -120,6 +121,18 @@ public final class IngestRunner {
       Consumer<String> progressOut,
       Clock clock,
       Sleeper sleeper) {
+    this(stream, store, options, progressOut, RunListener.NONE, clock, sleeper);
+  }
+
+  IngestRunner(
+      StreamProxy stream,
+      ObjectStore store,
+      IngestOptions options,
+      Consumer<String> progressOut,
+      RunListener listener,
+      Clock clock,
+      Sleeper sleeper) {
+    this.listener = listener;
     this.stream = stream;
     this.store = store;
     this.options = options;
@@ -157,6 +170,26 @@ public final class IngestRunner {
         Sleeper.SYSTEM);
   }
 
+  /**
+   * A runner as {@link #create(StreamProxy, ObjectStore, IngestOptions, Consumer)} makes it, that
+   * also tells {@code listener} what it does (metrics, health).
+   */
+  public static IngestRunner create(
+      StreamProxy stream,
+      ObjectStore store,
+      IngestOptions options,
+      Consumer<String> progressOut,
+      RunListener listener) {
+    return new IngestRunner(
+        Objects.requireNonNull(stream, "stream"),
+        Objects.requireNonNull(store, "store"),
+        Objects.requireNonNull(options, "options"),
+        Objects.requireNonNull(progressOut, "progressOut"),
+        Objects.requireNonNull(listener, "listener"),
+        Clock.systemUTC(),
+        Sleeper.SYSTEM);
+  }
+
   /** Asks {@link #run()} to commit what it has read and return. Safe from any thread. */
   public void stop() {
     stopRequested = true;
@@ -164,10 +197,23 @@ public final class IngestRunner {
 
   /** Runs until stopped or idle (see the class comment); returns what it did. */
   public RunSummary run() {
+    Throwable failure = null;
+    try {
+      return runToTheEnd();
+    } catch (RuntimeException | Error e) {
+      failure = e;
+      throw e;
+    } finally {
+      listener.stopped(failure);
+    }
+  }
+
+  private RunSummary runToTheEnd() {
     Instant started = clock.instant();
     lastRecordAt = started;
     lastProgress = new Progress(started, 0, 0);
     state = log.load();
+    listener.started(state.version(), state.stats(WORD_COUNT));
     checkStream(started);
     // Also deletes the staging files of runners that were killed (see StagingDirectory).
     staging = StagingDirectory.open(options.tempDir());
@@ -226,6 +272,7 @@ public final class IngestRunner {
         progressOut.accept(progressLine(now));
         events.drainFailures(options.verbose()).forEach(progressOut);
       }
+      listener.tick(buffer.bufferedBytes(), stalled(now));
       if (stopRequested || isIdle(now)) {
         return;
       }
@@ -234,6 +281,7 @@ public final class IngestRunner {
 
   private void process(FetchedBatch batch, Instant now) {
     String shardId = batch.shardId();
+    int rows = 0;
     for (StreamRecord r : batch.records()) {
       recordsRead++;
       bytesRead += r.data().length;
@@ -246,6 +294,7 @@ public final class IngestRunner {
                 shardId, r.sequenceNumber(), r.partitionKey(), r.approximateArrivalTime(), now),
             values);
         rowsWritten++;
+        rows++;
         warnings += result.warnings().size();
         if (pending.isFull()) {
           // Mid-batch: the limits hold exactly; the rest of the batch goes to the next shard.
@@ -263,8 +312,10 @@ public final class IngestRunner {
                 .raw(r.data())
                 .build());
         errorRecords++;
+        listener.errorRecord(result.reason().code());
       }
     }
+    listener.recordsRead(batch.records().size(), rows);
     if (!batch.records().isEmpty()) {
       // When the batch was processed, not when it was taken: a large batch can take longer to
       // process than the idle wait, and the wait counts from the last record handled.
@@ -274,8 +325,10 @@ public final class IngestRunner {
     if (reader != null) {
       reader.millisBehindLatest = batch.millisBehindLatest();
       reader.lastPageEmpty = batch.records().isEmpty();
+      listener.shardLag(shardId, batch.millisBehindLatest());
     }
     if (batch.shardEnd()) {
+      listener.shardEnded(shardId);
       pending.endShard(shardId);
       readers.remove(shardId);
     }
@@ -295,6 +348,7 @@ public final class IngestRunner {
     if (pending.isEmpty()) {
       return;
     }
+    Instant began = clock.instant();
     PendingCommit.Sealed sealed = pending.seal();
     String commitId = UUID.randomUUID().toString();
     Uploaded uploaded = upload(sealed, clock.instant());
@@ -309,6 +363,7 @@ public final class IngestRunner {
       try {
         outcome = log.commit(manifest, uploaded.deadline());
       } catch (CommitStateUnknownException e) {
+        listener.commitFailed(e);
         earlierAttemptUnknown = true;
         outcome = null; // catch up: the attempt may have landed, or may land later
       }
@@ -319,11 +374,16 @@ public final class IngestRunner {
         state = state.apply(landed);
         break;
       }
+      if (outcome != null) {
+        listener.commitConflict(); // another writer took the version: catch up, try again
+      }
       if (catchUp(manifest, sealed.positions().keySet())) {
         break; // an earlier attempt of this commit landed
       }
     }
     commits++;
+    listener.committed(
+        state.version(), Duration.between(began, clock.instant()), state.stats(WORD_COUNT));
     pending.close();
     pending = new PendingCommit(options, staging.path(), now);
     if (!sealed.endedShards().isEmpty()) {
@@ -404,6 +464,7 @@ public final class IngestRunner {
         call.run();
         return;
       } catch (RuntimeException e) {
+        listener.commitFailed(e); // unhealthy until a commit succeeds
         if (backoff.failures() >= STORE_ATTEMPTS - 1) {
           throw e;
         }
@@ -634,6 +695,24 @@ public final class IngestRunner {
         return;
       }
     }
+  }
+
+  /** What is stalled now, as the progress line names it (for the health endpoint). */
+  private List<String> stalled(Instant now) {
+    List<String> out = null; // allocated only when something is stalled (once per loop turn)
+    for (Reader r : readers.values()) {
+      Instant since = r.fetcher.failingSince();
+      if (since != null && !now.isBefore(since.plus(options.stallWarning()))) {
+        out = out == null ? new java.util.ArrayList<>() : out;
+        out.add("shard " + r.fetcher.shardId() + " failing since " + since);
+      }
+    }
+    if (discoveryFailingSince != null
+        && !now.isBefore(discoveryFailingSince.plus(options.stallWarning()))) {
+      out = out == null ? new java.util.ArrayList<>() : out;
+      out.add("shard discovery (ListShards) failing since " + discoveryFailingSince);
+    }
+    return out == null ? List.of() : out;
   }
 
   private FeatureStats runningWordCount() {

@@ -9,17 +9,25 @@ import io.minietl.core.storage.ObjectStore;
 import io.minietl.ingest.FencedException;
 import io.minietl.ingest.IngestOptions;
 import io.minietl.ingest.IngestRunner;
+import io.minietl.ingest.metrics.MetricsServer;
+import io.minietl.ingest.metrics.RunMetrics;
 import io.minietl.kinesis.KinesisStreamProxy;
 import io.minietl.kinesis.StreamMismatchException;
 import io.minietl.kinesis.StreamNotFoundException;
 import io.minietl.kinesis.aws.AwsClients;
 import io.minietl.kinesis.aws.LazyS3Client;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -106,6 +114,20 @@ public final class RunCommand implements Callable<Integer> {
   @Env("MINIETL_STALL_WARNING")
   Duration stallWarning;
 
+  @Mixin MetricsOptions metrics;
+
+  @Option(
+      names = "--log-format",
+      paramLabel = "FORMAT",
+      defaultValue = "plain",
+      converter = LogFormat.Converter.class,
+      description =
+          "plain: progress lines as text; json: every line (progress, notices, the libraries'"
+              + " warnings on stderr) as one JSON object: timestamp, level, logger, message and the"
+              + " run's counters as fields.")
+  @Env("MINIETL_LOG_FORMAT")
+  LogFormat logFormat;
+
   RunCommand(CommandContext context) {
     this.context = context;
   }
@@ -143,10 +165,16 @@ public final class RunCommand implements Callable<Integer> {
       throw new UsageException("Missing --stream (or MINIETL_STREAM)");
     }
     IngestOptions options = options();
+    if (context.isProcess()) {
+      Logging.configure(logFormat); // the whole JVM's logging: only in a process of its own
+    }
     AwsClients aws = dataset.clients(context);
     PrintStream out = context.out();
+    RunMetrics runMetrics = RunMetrics.create();
+    Consumer<String> lines = lines(out, runMetrics);
     try (KinesisClient kinesis = aws.newKinesisClient();
-        LazyS3Client s3 = aws.lazyS3Client()) {
+        LazyS3Client s3 = aws.lazyS3Client();
+        MetricsServer server = startMetrics(runMetrics, lines)) {
       KinesisStreamProxy proxy = KinesisStreamProxy.create(kinesis, stream);
       ObjectStore store = dataset.dataset().open(s3);
       store.checkAccess();
@@ -160,14 +188,15 @@ public final class RunCommand implements Callable<Integer> {
                 + ": check --endpoint, AWS_ENDPOINT_URL_KINESIS or AWS_ENDPOINT_URL",
             e);
       }
-      out.printf(
-          Locale.ROOT,
-          "run: stream %s (%d shards) -> %s, writer %s%n",
-          stream,
-          shards,
-          store.location(),
-          options.writerId());
-      IngestRunner runner = IngestRunner.create(proxy, store, options, out::println);
+      lines.accept(
+          String.format(
+              Locale.ROOT,
+              "run: stream %s (%d shards) -> %s, writer %s",
+              stream,
+              shards,
+              store.location(),
+              options.writerId()));
+      IngestRunner runner = IngestRunner.create(proxy, store, options, lines, runMetrics);
       CountDownLatch done = new CountDownLatch(1);
       int[] exit = {ExitCode.OK.code()};
       if (context.isProcess()) {
@@ -206,5 +235,55 @@ public final class RunCommand implements Callable<Integer> {
       }
       return ExitCode.OK.code();
     }
+  }
+
+  /** Where the runner's lines go: as they are, or as JSON lines with the run's counters. */
+  private Consumer<String> lines(PrintStream out, RunMetrics runMetrics) {
+    if (logFormat != LogFormat.JSON) {
+      return out::println;
+    }
+    String logger = IngestRunner.class.getName();
+    return line ->
+        out.println(
+            JsonLog.line(Instant.now(), level(line), logger, line, runMetrics.progressFields()));
+  }
+
+  /** WARN for what an operator must look at (lost data, failures, stalls), INFO otherwise. */
+  static String level(String line) {
+    return line.startsWith("DATA LOST")
+            || line.startsWith("warning:")
+            || line.startsWith("retrying:")
+            || line.contains("| STALLED")
+        ? "WARN"
+        : "INFO";
+  }
+
+  /** The metrics endpoint when --metrics-port is set, else null; logs where it listens. */
+  private MetricsServer startMetrics(RunMetrics runMetrics, Consumer<String> lines) {
+    if (metrics.port == null) {
+      return null;
+    }
+    InetAddress address;
+    try {
+      address = InetAddress.getByName(metrics.bind);
+    } catch (UnknownHostException e) {
+      throw new UsageException(
+          "Invalid --metrics-bind '" + metrics.bind + "': not an address of this machine", e);
+    }
+    MetricsServer server;
+    try {
+      server = MetricsServer.start(new InetSocketAddress(address, metrics.port), runMetrics);
+    } catch (UncheckedIOException e) {
+      throw new UsageException(
+          e.getMessage() + ": check --metrics-port and --metrics-bind (MINIETL_METRICS_PORT)", e);
+    }
+    String host = server.address().getAddress().getHostAddress();
+    lines.accept(
+        "metrics: http://"
+            + (host.contains(":") ? "[" + host + "]" : host)
+            + ":"
+            + server.port()
+            + "/metrics and /health");
+    return server;
   }
 }

@@ -171,6 +171,125 @@ class CliProcessIT {
     assertThat(latest(emulators, dataset).totalRows()).isEqualTo(20);
   }
 
+  @Test
+  void metricsHealthAndJsonLinesDuringARealRun(Emulators emulators) throws Exception {
+    KinesisEmulator kinesis = emulators.kinesis(KinesisFlavor.KINESALITE);
+    Map<String, String> env = emulators.environment(KinesisFlavor.KINESALITE);
+    String stream = kinesis.createStream(2);
+    Path dataset = temp.resolve("metrics-ds");
+    List<PutRecordsRequestEntry> entries = new ArrayList<>(articles("m", 30)); // 3 words each
+    for (int i = 0; i < 3; i++) {
+      entries.add(KinesisEmulator.entry("bad" + i, "not json " + i));
+    }
+    entries.add(KinesisEmulator.entry("nocontent", "{\"article_id\":\"x\"}"));
+    kinesis.putRecords(stream, entries);
+
+    Jar run =
+        start(
+            "metrics",
+            env,
+            "run",
+            "--stream",
+            stream,
+            "--dataset",
+            dataset.toString(),
+            "--metrics-port",
+            "0",
+            "--max-shard-age",
+            "1s",
+            "--progress-interval",
+            "200ms",
+            "--log-format",
+            "json");
+    run.awaitLine(l -> l.contains("\"message\":\"metrics: http://127.0.0.1:"));
+    String announced =
+        run.out().stream().filter(l -> l.contains("metrics: http://")).findFirst().orElseThrow();
+    java.util.regex.Matcher port =
+        java.util.regex.Pattern.compile("127\\.0\\.0\\.1:(\\d+)/metrics").matcher(announced);
+    assertThat(port.find()).as(announced).isTrue();
+    String base = "http://127.0.0.1:" + port.group(1);
+
+    // Every record read and every row committed, and the gauge caught up with the manifest.
+    long deadline = System.nanoTime() + TIMEOUT.toNanos();
+    List<String> scrape;
+    long version;
+    while (true) {
+      scrape = get(base + "/metrics").body().lines().toList();
+      version =
+          Files.isDirectory(dataset.resolve("_manifest"))
+              ? DatasetMaintenance.latest(io.minietl.core.storage.LocalObjectStore.create(dataset))
+                  .version()
+              : 0;
+      boolean done =
+          scrape.contains("minietl_records_read_total 34.0")
+              && version > 0
+              && DatasetMaintenance.latest(io.minietl.core.storage.LocalObjectStore.create(dataset))
+                      .totalRows()
+                  == 30
+              && scrape.contains("minietl_manifest_version " + (double) version);
+      if (done) {
+        break;
+      }
+      assertThat(run.process.isAlive()).as(run.describe()).isTrue();
+      assertThat(System.nanoTime())
+          .as("scrape %s; %s", scrape, run.describe())
+          .isLessThan(deadline);
+      Thread.sleep(50); // polling the endpoint, not synchronizing
+    }
+    assertThat(scrape)
+        .contains(
+            "minietl_rows_written_total 30.0",
+            "minietl_error_records_total{reason=\"not_json\"} 3.0",
+            "minietl_error_records_total{reason=\"missing_field\"} 1.0",
+            "minietl_commits_total " + (double) version, // a new dataset, one writer
+            "minietl_commit_conflicts_total 0.0",
+            "minietl_word_count_mean 3.0")
+        .anyMatch(
+            l -> l.startsWith("minietl_millis_behind_latest{shard=\"shardId-000000000000\"} "))
+        .anyMatch(
+            l -> l.startsWith("minietl_millis_behind_latest{shard=\"shardId-000000000001\"} "))
+        .anyMatch(l -> l.startsWith("minietl_buffer_bytes "));
+    var health = get(base + "/health");
+    assertThat(health.statusCode()).isEqualTo(200);
+    assertThat(health.body())
+        .startsWith("{\"status\":\"ok\",\"manifest_version\":" + version + ",");
+
+    Jar probe = start("health-ok", Map.of(), "health", "--metrics-port", port.group(1));
+    assertThat(probe.awaitExit()).as(probe.describe()).isZero();
+    assertThat(probe.out()).singleElement().asString().startsWith("{\"status\":\"ok\"");
+
+    run.awaitLine(l -> l.contains("\"message\":\"progress: ") && l.contains("\"records_read\":34"));
+    run.process.destroy(); // SIGTERM
+    assertThat(run.awaitExit()).as(run.describe()).isZero();
+    com.fasterxml.jackson.databind.ObjectMapper json =
+        new com.fasterxml.jackson.databind.ObjectMapper();
+    List<String> out = run.out();
+    for (String line : out) {
+      var j = json.readTree(line);
+      assertThat(j.get("timestamp").asText()).as(line).endsWith("Z");
+      assertThat(j.get("level").asText()).as(line).isIn("INFO", "WARN");
+      assertThat(j.get("logger").asText()).as(line).isEqualTo("io.minietl.ingest.IngestRunner");
+      assertThat(j.has("records_read")).as(line).isTrue();
+    }
+    var last = json.readTree(out.get(out.size() - 1));
+    assertThat(last.get("message").asText()).startsWith("final: records 34 (rows 30, errors 4)");
+    assertThat(last.get("records_read").asLong()).isEqualTo(34);
+    assertThat(last.get("error_records").asLong()).isEqualTo(4);
+    assertThat(last.get("manifest_version").asLong()).isEqualTo(version);
+    assertThat(last.get("word_count_mean").asDouble()).isEqualTo(3.0);
+
+    Jar gone = start("health-gone", Map.of(), "health", "--metrics-port", port.group(1));
+    assertThat(gone.awaitExit()).as(gone.describe()).isEqualTo(1);
+    assertThat(gone.err().get(0)).startsWith("etl-ingest: unhealthy: no answer from ");
+  }
+
+  private static java.net.http.HttpResponse<String> get(String uri) throws Exception {
+    return java.net.http.HttpClient.newHttpClient()
+        .send(
+            java.net.http.HttpRequest.newBuilder(URI.create(uri)).GET().build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
+  }
+
   private static DatasetState latest(Emulators emulators, String dataset) {
     return DatasetMaintenance.latest(
         S3ObjectStore.create(emulators.s3().client(), URI.create(dataset)));
