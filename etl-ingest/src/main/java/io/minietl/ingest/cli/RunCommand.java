@@ -5,6 +5,7 @@ import io.minietl.cli.Converters;
 import io.minietl.cli.Env;
 import io.minietl.cli.ExitCode;
 import io.minietl.cli.UsageException;
+import io.minietl.cli.VerboseOption;
 import io.minietl.core.storage.ObjectStore;
 import io.minietl.ingest.FencedException;
 import io.minietl.ingest.IngestOptions;
@@ -56,6 +57,8 @@ public final class RunCommand implements Callable<Integer> {
   @Mixin DatasetOption dataset;
 
   @Mixin PipelineOptions pipeline;
+
+  @Mixin VerboseOption verbose; // also prints the stacks of retried failures
 
   @Option(
       names = "--max-shard-age",
@@ -152,7 +155,8 @@ public final class RunCommand implements Callable<Integer> {
             .callBytes(pipeline.callSize())
             .progressInterval(progressInterval)
             .resetCheckpoint(resetCheckpoint)
-            .stallWarning(stallWarning);
+            .stallWarning(stallWarning)
+            .verbose(verbose.verbose());
     if (stopWhenIdle != null) {
       b.stopWhenIdle(stopWhenIdle);
     }

@@ -106,6 +106,13 @@ class CliOptionDocsTest {
     assertThat(fromEnv.stopWhenIdle()).isEqualTo(Duration.ofSeconds(3));
   }
 
+  @Test
+  void verboseReachesTheRunnerSoThatRetriedFailuresShowTheirStacks() {
+    assertThat(run(List.of("run"), Map.of()).options().verbose()).isFalse();
+    assertThat(run(List.of("run", "--verbose"), Map.of()).options().verbose()).isTrue();
+    assertThat(run(List.of("run"), Map.of("MINIETL_VERBOSE", "yes")).options().verbose()).isTrue();
+  }
+
   private static RunCommand run(List<String> args, Map<String, String> env) {
     return (RunCommand) Main.CLI.parse(args, CommandContext.of(env, System.out, System.err));
   }
