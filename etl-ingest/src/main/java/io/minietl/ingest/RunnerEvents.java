@@ -1,5 +1,6 @@
 package io.minietl.ingest;
 
+import io.minietl.kinesis.aws.AwsClients;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -68,7 +69,15 @@ final class RunnerEvents {
     List<String> out = new ArrayList<>();
     causes.forEach(
         (cause, c) -> {
-          out.add("retrying: " + cause + " (" + c.count + "x since " + c.first + ")");
+          out.add(
+              "retrying: "
+                  + cause
+                  + " ("
+                  + c.count
+                  + "x since "
+                  + c.first
+                  + ")"
+                  + AwsClients.hint(c.last).map(h -> "; " + h).orElse(""));
           if (verbose) {
             java.io.StringWriter w = new java.io.StringWriter();
             c.last.printStackTrace(new java.io.PrintWriter(w));

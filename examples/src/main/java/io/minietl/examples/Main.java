@@ -44,10 +44,6 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    if (System.getProperty("aws.cborEnabled") == null
-        && "false".equalsIgnoreCase(System.getenv("CBOR_ENABLED"))) {
-      System.setProperty("aws.cborEnabled", "false"); // kinesalite speaks JSON only
-    }
     System.exit(CLI.run(Arrays.asList(args), CommandContext.ofProcess()));
   }
 

@@ -45,7 +45,7 @@ import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
       "",
       "Endpoint, region and credentials come from the standard AWS environment"
           + " (AWS_ENDPOINT_URL_KINESIS or AWS_ENDPOINT_URL, AWS_REGION, AWS_ACCESS_KEY_ID, ...);"
-          + " kinesalite needs CBOR_ENABLED=false."
+          + " with an overridden endpoint the client speaks JSON, not CBOR."
     })
 final class ProduceCommand implements Callable<Integer> {
   private static final JsonFactory JSON = new JsonFactory();

@@ -21,7 +21,8 @@ import software.amazon.awssdk.core.exception.SdkClientException;
     description =
         "The ingest pipeline as an Apache Flink job: Kinesis to Arrow IPC on S3, exactly once,"
             + " the same dataset as etl-ingest. Region and credentials come from the AWS default"
-            + " chain (AWS_REGION, AWS_ACCESS_KEY_ID, ...); kinesalite needs CBOR_ENABLED=false.",
+            + " chain (AWS_REGION, AWS_ACCESS_KEY_ID, ...). With an overridden Kinesis endpoint"
+            + " the client speaks JSON, not CBOR (CBOR_ENABLED=true to keep it).",
     subcommands = {RunCommand.class})
 public final class Main {
   static final Cli CLI =
@@ -42,10 +43,6 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    if (System.getProperty("aws.cborEnabled") == null
-        && "false".equalsIgnoreCase(System.getenv("CBOR_ENABLED"))) {
-      System.setProperty("aws.cborEnabled", "false"); // kinesalite speaks JSON only
-    }
     int code = run(Arrays.asList(args), CommandContext.ofProcess());
     if (!RunCommand.shutdownInProgress()) {
       System.exit(code);

@@ -22,8 +22,8 @@ import software.amazon.awssdk.core.exception.SdkClientException;
     name = "etl-ingest",
     description =
         "Kinesis to Arrow IPC on S3, exactly once. Region and credentials come from the"
-            + " AWS default chain (AWS_REGION, AWS_ACCESS_KEY_ID, ...); kinesalite needs"
-            + " CBOR_ENABLED=false.",
+            + " AWS default chain (AWS_REGION, AWS_ACCESS_KEY_ID, ...). With an overridden"
+            + " Kinesis endpoint the client speaks JSON, not CBOR (CBOR_ENABLED=true to keep it).",
     subcommands = {
       RunCommand.class,
       StatsCommand.class,
@@ -51,10 +51,6 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    if (System.getProperty("aws.cborEnabled") == null
-        && "false".equalsIgnoreCase(System.getenv("CBOR_ENABLED"))) {
-      System.setProperty("aws.cborEnabled", "false"); // kinesalite speaks JSON only
-    }
     int code = run(Arrays.asList(args), CommandContext.ofProcess());
     if (!RunCommand.shutdownInProgress()) {
       System.exit(code);

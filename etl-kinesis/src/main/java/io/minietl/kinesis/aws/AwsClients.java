@@ -43,12 +43,14 @@ import software.amazon.awssdk.services.s3.S3Client;
  *
  * <p>Library code does not read the process environment: the CLI passes {@code System.getenv()}.
  *
- * <p><b>CBOR and kinesalite.</b> The SDK talks CBOR to Kinesis by default, which kinesalite
- * mishandles (GetRecords fails). The SDK has no per-client switch: it reads the system property
- * {@code aws.cborEnabled}, then the environment variable {@code CBOR_ENABLED}, when a client is
- * built. Run the CLI with {@code CBOR_ENABLED=false} against kinesalite (or have the CLI set {@code
- * System.setProperty("aws.cborEnabled", "false")} before calling {@link #newKinesisClient()});
- * Kinesis, LocalStack and kinesis-local accept both encodings.
+ * <p><b>CBOR and emulators.</b> The SDK talks CBOR to Kinesis by default, which kinesalite
+ * mishandles (every GetRecords fails with "Unable to unmarshall response"). Kinesis, LocalStack and
+ * kinesis-local speak JSON as well, so {@link #newKinesisClient()} turns CBOR off whenever the
+ * Kinesis endpoint is overridden, unless {@code CBOR_ENABLED} (in {@link Builder#environment(Map)})
+ * or the system property {@code aws.cborEnabled} says otherwise. The SDK has no per-client switch:
+ * it reads that system property (then the process's {@code CBOR_ENABLED}), so the decision is set
+ * as the property and holds for every Kinesis client of the JVM. With the real AWS endpoint nothing
+ * is changed. {@link #hint(Throwable)} recognises the symptom when CBOR is on anyway.
  *
  * <p><b>HTTP and retries.</b> Apache HttpClient 5 ({@code apache5-client}, the SDK's default sync
  * client): connect timeout 5 s, socket (read) timeout 30 s, pool of 64 connections. SDK retry
@@ -61,6 +63,8 @@ public final class AwsClients {
   static final String ENDPOINT_KINESIS = "AWS_ENDPOINT_URL_KINESIS";
   static final String ENDPOINT_S3 = "AWS_ENDPOINT_URL_S3";
   static final String IGNORE_ENDPOINTS = "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS";
+  static final String CBOR_VARIABLE = "CBOR_ENABLED";
+  static final String CBOR_PROPERTY = "aws.cborEnabled";
 
   private final Map<String, String> environment;
   private final URI endpoint;
@@ -155,8 +159,11 @@ public final class AwsClients {
     }
   }
 
-  /** A new Kinesis client; the caller closes it. */
+  /**
+   * A new Kinesis client (JSON, not CBOR, when the endpoint is overridden); the caller closes it.
+   */
   public KinesisClient newKinesisClient() {
+    decideCbor();
     var builder =
         KinesisClient.builder()
             .region(region())
@@ -186,6 +193,43 @@ public final class AwsClients {
   /** An S3 client built on first use (never, for a local dataset); the caller closes it. */
   public LazyS3Client lazyS3Client() {
     return new LazyS3Client(this);
+  }
+
+  /**
+   * Sets {@code aws.cborEnabled} unless it is set: to {@code CBOR_ENABLED} of the environment when
+   * that is given, else to false when the Kinesis endpoint is overridden (see the class comment).
+   */
+  private void decideCbor() {
+    if (System.getProperty(CBOR_PROPERTY) != null) {
+      return;
+    }
+    String configured = environment.get(CBOR_VARIABLE);
+    if (configured != null && !configured.isBlank()) {
+      System.setProperty(CBOR_PROPERTY, configured.trim());
+    } else if (kinesisEndpoint().isPresent()) {
+      System.setProperty(CBOR_PROPERTY, "false");
+    }
+  }
+
+  /**
+   * A hint for a Kinesis failure whose cause we recognise, for the line that reports it: today one,
+   * a response that cannot be unmarshalled while CBOR is on, the symptom of an endpoint (such as
+   * kinesalite) that does not speak CBOR.
+   */
+  public static Optional<String> hint(Throwable failure) {
+    boolean cborOn = !"false".equalsIgnoreCase(System.getProperty(CBOR_PROPERTY, "true").trim());
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      String message = t.getMessage();
+      if (cborOn
+          && t instanceof SdkClientException
+          && message != null
+          && message.startsWith("Unable to unmarshall response")) {
+        return Optional.of(
+            "hint: the Kinesis endpoint does not seem to speak CBOR (kinesalite does not):"
+                + " set CBOR_ENABLED=false");
+      }
+    }
+    return Optional.empty();
   }
 
   private Optional<URI> endpointFor(String serviceVariable) {
