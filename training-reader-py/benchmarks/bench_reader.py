@@ -2,13 +2,16 @@
 path ML users take today (Hugging Face datasets .shuffle() into a torch DataLoader).
 
     training-reader-py/.venv/bin/python training-reader-py/benchmarks/bench_reader.py \
-        [--rows 40000] [--dir /tmp/minietl-bench]
+        [--rows 40000] [--dir /tmp/minietl-bench] [--s3-bucket BUCKET]
+    training-reader-py/benchmarks/run-bench.sh [same flags]    # with the s3proxy cases
 
 Writes a dataset in the shard format (Arrow IPC file, ZSTD, record batches of 2,048 rows, ~5 KB
 articles, a format-1 manifest with batch-rows and CRC32C) unless it is already there, then runs
 every case once warm (after one untimed pass) in this process and prints a Markdown table: wall
 seconds, CPU seconds of all processes (this one and its DataLoader workers), rows/s, MB/s of
-``content`` and rows/s against the ceiling.
+``content`` and rows/s against the ceiling of the same store (local: reading the files; s3proxy:
+boto3 GETs of the same objects). Each reader run opens the dataset afresh (no shard bytes cached
+from the previous run).
 """
 
 from __future__ import annotations
@@ -88,43 +91,71 @@ def timed(fn):
     return rows, content, time.perf_counter() - t, cpu_seconds() - c
 
 
+def upload(root: str, bucket: str, prefix: str) -> None:
+    """Copies the local dataset to s3://bucket/prefix (boto3, the AWS variables) unless it is there."""
+    from minietl.store import s3_client
+
+    s3 = s3_client()
+    if s3.list_objects_v2(Bucket=bucket, Prefix=f"{prefix}/_manifest/").get("KeyCount", 0):
+        return
+    for dirpath, _, files in os.walk(root):
+        for name in files:
+            path = os.path.join(dirpath, name)
+            key = f"{prefix}/{os.path.relpath(path, root).replace(os.sep, '/')}"
+            with open(path, "rb") as f:
+                s3.put_object(Bucket=bucket, Key=key, Body=f.read())
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--rows", type=int, default=40000)
     ap.add_argument("--dir", default="/tmp/minietl-bench")
+    ap.add_argument("--s3-bucket", default=None,
+                    help="also read a copy in this bucket (the AWS variables point at the store: run-bench.sh)")
     args = ap.parse_args()
     root = os.path.join(args.dir, f"ds-{args.rows}")
     write_dataset(root, args.rows)
 
     from minietl import Dataset
 
-    ds = Dataset.open(root)
-    paths = [os.path.join(root, s.path) for s in ds.shards]
+    with Dataset.open(root) as ds:
+        shard_paths = [s.path for s in ds.shards]
+    paths = [os.path.join(root, p) for p in shard_paths]
 
-    def ceiling():
-        rows = content = 0
+    def ceiling_local():
         for p in paths:
             with open(p, "rb") as f:
-                t = ipc.open_file(pa.py_buffer(f.read())).read_all().select(list(COLUMNS))
-            rows += t.num_rows
-            content += pc.sum(pc.binary_length(t.column("content"))).as_py()
-        return rows, content
+                yield f.read()
 
-    def reader(**spec):
+    def ceiling(read):
         def run():
             rows = content = 0
-            for b in ds.batches(batch_size=32, columns=COLUMNS, **spec):
-                rows += b.data.num_rows
-                content += pc.sum(pc.binary_length(b.data.column("content"))).as_py()
+            for data in read():
+                t = ipc.open_file(pa.py_buffer(data)).read_all().select(list(COLUMNS))
+                rows += t.num_rows
+                content += pc.sum(pc.binary_length(t.column("content"))).as_py()
             return rows, content
         return run
 
-    def loader(workers):
+    # Each run opens the dataset afresh, as a new epoch's process would: nothing is served from
+    # the previous run's in-memory shard cache, so every run fetches and checks every shard.
+    def reader(location, s3=None, **spec):
         def run():
             rows = content = 0
-            for b in ds.torch(batch_size=32, columns=COLUMNS, seed=1, num_workers=workers):
-                rows += len(b["content"])
-                content += sum(len(s.encode()) for s in b["content"])
+            with Dataset.open(location, s3=s3) as ds:
+                for b in ds.batches(batch_size=32, columns=COLUMNS, **spec):
+                    rows += b.data.num_rows
+                    content += pc.sum(pc.binary_length(b.data.column("content"))).as_py()
+            return rows, content
+        return run
+
+    def loader(location, workers):
+        def run():
+            rows = content = 0
+            with Dataset.open(location) as ds:
+                for b in ds.torch(batch_size=32, columns=COLUMNS, seed=1, num_workers=workers):
+                    rows += len(b["content"])
+                    content += sum(len(s.encode()) for s in b["content"])
             return rows, content
         return run
 
@@ -142,28 +173,48 @@ def main() -> None:
         return rows, content
 
     cases = [
-        ("pyarrow open_file + read_all (ceiling)", ceiling),
-        ("minietl sequential", reader()),
-        ("minietl shuffled (seed, window 8)", reader(seed=1)),
-        ("minietl shuffled, torch loader, no workers", loader(0)),
-        ("minietl shuffled, DataLoader 2 workers", loader(2)),
-        ("minietl shuffled, DataLoader 4 workers", loader(4)),
-        ("HF datasets load_dataset + shuffle + DataLoader", hf_path),
+        ("local: pyarrow open_file + read_all (ceiling)", ceiling(ceiling_local)),
+        ("local: minietl sequential", reader(root)),
+        ("local: minietl shuffled (seed, window 8)", reader(root, seed=1)),
+        ("local: minietl shuffled, torch loader, no workers", loader(root, 0)),
+        ("local: minietl shuffled, DataLoader 2 workers", loader(root, 2)),
+        ("local: minietl shuffled, DataLoader 4 workers", loader(root, 4)),
+        ("local: HF datasets load_dataset + shuffle + DataLoader", hf_path),
     ]
+    if args.s3_bucket:
+        from minietl.store import s3_client
+
+        prefix = f"bench-{args.rows}"
+        upload(root, args.s3_bucket, prefix)
+        location = f"s3://{args.s3_bucket}/{prefix}"
+        s3 = s3_client()
+
+        def ceiling_s3():
+            for p in shard_paths:
+                yield s3.get_object(Bucket=args.s3_bucket, Key=f"{prefix}/{p}")["Body"].read()
+
+        cases += [
+            ("s3proxy: boto3 get_object + open_file + read_all (ceiling)", ceiling(ceiling_s3)),
+            # The same boto3 client as the ceiling's (making one costs ~0.1-0.3 s); the DataLoader's
+            # workers each make their own (a client cannot be pickled), inside the timing.
+            ("s3proxy: minietl sequential", reader(location, s3)),
+            ("s3proxy: minietl shuffled (seed, window 8)", reader(location, s3, seed=1)),
+            ("s3proxy: minietl shuffled, DataLoader 2 workers", loader(location, 2)),
+        ]
     results = []
     for name, fn in cases:
         rows, content, secs, cpu = timed(fn)
         results.append((name, rows, content, secs, cpu))
-    base = results[0][1] / results[0][3]
+    ceilings = {r[0].split(":")[0]: r[1] / r[3] for r in results if "(ceiling)" in r[0]}
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"{args.rows} rows, {len(paths)} shards, {os.cpu_count()} cores, load average {load} at the end,"
           f" Python {platform.python_version()}, pyarrow {pa.__version__}")
-    print("| case | rows | s | CPU s | rows/s | MB/s content | vs ceiling |")
+    print("| case | rows | s | CPU s | rows/s | MB/s content | vs its ceiling |")
     print("|---|---|---|---|---|---|---|")
     for name, rows, content, secs, cpu in results:
+        base = ceilings[name.split(":")[0]]
         print(f"| {name} | {rows} | {secs:.2f} | {cpu:.2f} | {rows / secs:,.0f} | {content / secs / 1e6:,.0f}"
               f" | {rows / secs / base:.2f} |")
-    ds.close()
 
 
 if __name__ == "__main__":

@@ -119,20 +119,53 @@ def test_batches_command_reports_bad_input_in_one_line_with_exit_2(fixture_datas
     assert r.returncode == 2 and b"Invalid column 'nope'" in r.stderr and b"Traceback" not in r.stderr
 
 
-def test_manifest_format_2_is_read_and_a_newer_one_refused_by_name(fixture_dataset, tmp_path):
+ETL_CORE_MANIFESTS = os.path.join(os.path.dirname(__file__), "..", "..", "etl-core", "src", "test", "resources", "manifest")
+
+
+def test_manifest_format_2_as_etl_core_writes_it_is_replayed_and_a_newer_one_refused(tmp_path):
+    # etl-core's ManifestFormatV2FixtureTest checks that its writer writes exactly these bytes.
+    man = tmp_path / "ds" / "_manifest"
+    man.mkdir(parents=True)
+    for v, name in ((1, "v2-snapshot.json"), (2, "v2-delta.json")):
+        shutil.copy(os.path.join(ETL_CORE_MANIFESTS, name), man / f"v{v:020d}.json")
+    with Dataset.open(tmp_path / "ds") as ds:
+        assert (ds.version, ds.num_rows, ds._state.format_version) == (2, 5, 2)
+        assert [s.path for s in ds.shards] == ["data/dt=2026-11-28/part-a-1.arrow", "data/dt=2026-11-28/part-a-2.arrow"]
+        assert [s.batch_rows for s in ds.shards] == [(2, 1), (2,)]
+        wc = ds.stats["word_count"]
+        assert (wc.count, wc.sum, wc.min, wc.max, wc.mean) == (5, 50, 3, 21, 10.0)
+    with Dataset.open(tmp_path / "ds", version=1) as ds:
+        assert (ds.num_rows, ds.stats["word_count"].sum, len(ds.shards)) == (3, 16, 1)
+    m = json.loads((man / "v00000000000000000002.json").read_text())
+    m["format-version"] = 3
+    (man / "v00000000000000000002.json").write_text(json.dumps(m))
+    with pytest.raises(ManifestError, match=r"v00000000000000000002\.json: format-version 3 is newer than this reader"):
+        Dataset.open(tmp_path / "ds")
+
+
+def test_batches_command_with_a_run_id_plans_the_pinned_version_after_a_commit(fixture_dataset, tmp_path):
     copy = tmp_path / "ds"
     shutil.copytree(fixture_dataset, copy)
-    key = copy / "_manifest" / "v00000000000000000004.json"
-    m = json.loads(key.read_text())
-    m["format-version"] = 2
-    m["commit-id"] = "c-1"  # a key this reader does not know is ignored
-    key.write_text(json.dumps(m))
-    with Dataset.open(copy) as ds:
-        assert (ds.version, ds.num_rows) == (4, 61)
-    m["format-version"] = 3
-    key.write_text(json.dumps(m))
-    with pytest.raises(ManifestError, match=r"v00000000000000000004\.json: format-version 3 is newer"):
-        Dataset.open(copy)
+    man = copy / "_manifest"
+    later = {v: (man / f"v{v:020d}.json").read_bytes() for v in (3, 4)}
+    for v in later:
+        (man / f"v{v:020d}.json").unlink()
+    (man / "_last-snapshot").unlink()
+    flags = ["--dataset", str(copy), "--batch-size", "4", "--seed", "5", "--epoch", "1", "--world-size", "2"]
+    r0 = run_cli("batches", *flags, "--rank", "0", "--run-id", "run-1")
+    assert r0.returncode == 0, r0.stderr
+    pin = json.loads((copy / "_pins" / "run-1" / "epoch-1.json").read_text())
+    assert (pin["version"], pin["epoch"], pin["run-id"]) == (2, 1, "run-1")
+    for v, body in later.items():  # two commits land between the ranks' opens
+        (man / f"v{v:020d}.json").write_bytes(body)
+    r1 = run_cli("batches", *flags, "--rank", "1", "--run-id", "run-1")
+    assert r1.returncode == 0, r1.stderr
+    assert r1.stdout == run_cli("batches", *flags, "--rank", "1", "--dataset-version", "2").stdout
+    assert r1.stdout != run_cli("batches", *flags, "--rank", "1").stdout
+    both = run_cli("batches", *flags, "--run-id", "run-1", "--dataset-version", "2")
+    assert both.returncode == 2 and b"not both" in both.stderr and b"Traceback" not in both.stderr
+    bad = run_cli("batches", *flags, "--run-id", "a/b")
+    assert bad.returncode == 2 and b"Invalid run id" in bad.stderr and b"Traceback" not in bad.stderr
 
 
 def test_the_example_training_loop_runs_and_resumes_to_the_end_of_the_epoch(fixture_dataset, tmp_path):

@@ -16,8 +16,12 @@ def real(batches):
     return [i for b in batches for i in b if not i.startswith("pad:")]
 
 
-def test_open_reads_version_rows_and_stats_from_the_manifest(it_bucket):
+def test_open_reads_version_rows_and_stats_from_the_manifest(it_bucket, s3):
+    # etl-core wrote these manifests (PythonReaderIT): format 2, with its commit ids.
+    head = json.loads(s3.get_object(Bucket=it_bucket, Key="main/_manifest/v00000000000000000002.json")["Body"].read())
+    assert head["format-version"] == 2 and head["commit-id"]
     with Dataset.open(f"s3://{it_bucket}/main") as ds:
+        assert ds._state.format_version == 2
         assert ds.version == 2
         assert ds.num_rows == 757
         assert ds.stats["word_count"].count == 757

@@ -76,6 +76,12 @@ def _parser() -> argparse.ArgumentParser:
     b = sub.add_parser("batches", help="print one rank's batches of an epoch as JSON lines")
     b.add_argument("--dataset", required=True, help="s3://bucket/prefix or a directory")
     b.add_argument("--dataset-version", type=int, default=None, help="a pinned manifest version")
+    b.add_argument(
+        "--run-id",
+        default=None,
+        help="agree on the version with the other ranks of this run: the first to open the epoch"
+        " pins its latest version in _pins/RUN_ID/epoch-N.json, the others plan on it",
+    )
     order = b.add_mutually_exclusive_group()
     order.add_argument("--seed", type=int, default=None, help="shuffle with this seed")
     order.add_argument("--sequential", action="store_true", help="manifest order (the default)")
@@ -119,7 +125,15 @@ def main(argv: list[str] | None = None) -> int:
             filter=None if not filters else filters[0] if len(filters) == 1 else AllOf(tuple(filters)),
             remainder=args.remainder,
         )
-        ds = Dataset.open(args.dataset, version=args.dataset_version)
+        if args.run_id is not None and args.dataset_version is not None:
+            raise ValueError("Invalid --run-id: give --run-id or --dataset-version, not both")
+        ds = Dataset.open(
+            args.dataset,
+            version=args.dataset_version,
+            run_id=args.run_id,
+            epoch=args.epoch,
+            agree=None if args.run_id is None else "pin",
+        )
     except ValueError as e:
         print(f"minietl batches: {e}", file=sys.stderr)
         return 2

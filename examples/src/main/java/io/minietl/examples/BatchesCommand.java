@@ -44,7 +44,7 @@ import picocli.CommandLine.Option;
  *     --batch-size 32 [--seed 42 | --sequential] [--epoch 0] [--rank 0] [--world-size 1] \
  *     [--columns article_id,word_count] [--remainder pad|drop] [--window-units 8] \
  *     [--split train|validation --train-fraction 0.9] [--between word_count:5:500] \
- *     [--dataset-version 12]
+ *     [--dataset-version 12 | --run-id RUN]
  * </pre>
  */
 @Command(
@@ -80,6 +80,14 @@ final class BatchesCommand implements Callable<Integer> {
       converter = Converters.WholeNumber.class,
       description = "A pinned manifest version (default: the latest).")
   Long datasetVersion;
+
+  @Option(
+      names = "--run-id",
+      paramLabel = "ID",
+      description =
+          "Agree on the version with the other ranks of this run: the first to open the epoch pins"
+              + " its latest version in _pins/ID/epoch-N.json, the others plan on it.")
+  String runId;
 
   @Option(names = "--seed", paramLabel = "N", description = "Shuffle with this seed.")
   Long seed;
@@ -204,10 +212,7 @@ final class BatchesCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     ReadSpec spec = spec();
-    DatasetOptions options =
-        datasetVersion == null
-            ? DatasetOptions.defaults()
-            : DatasetOptions.builder().version(datasetVersion).build();
+    DatasetOptions options = options();
     PrintStream out = context.out();
     try (LazyS3Client s3 =
             AwsClients.builder().environment(context.environment()).build().lazyS3Client();
@@ -220,6 +225,22 @@ final class BatchesCommand implements Callable<Integer> {
       out.flush();
     }
     return 0;
+  }
+
+  private DatasetOptions options() {
+    if (runId != null && datasetVersion != null) {
+      throw new UsageException("Invalid --run-id: give --run-id or --dataset-version, not both");
+    }
+    try {
+      if (runId != null) {
+        return DatasetOptions.builder().pin(runId, epoch).build();
+      }
+      return datasetVersion == null
+          ? DatasetOptions.defaults()
+          : DatasetOptions.builder().version(datasetVersion).build();
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage(), e);
+    }
   }
 
   private TrainingDataset open(LazyS3Client s3, DatasetOptions options) {

@@ -7,11 +7,13 @@ import io.minietl.testing.S3Emulator;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -77,9 +79,85 @@ class BatchesCommandIT {
   }
 
   private static List<String> args(String flags) {
-    List<String> a = new ArrayList<>(List.of("batches", "--dataset", dataset));
+    return args(dataset, flags);
+  }
+
+  private static List<String> args(String location, String flags) {
+    List<String> a = new ArrayList<>(List.of("batches", "--dataset", location));
     a.addAll(List.of(flags.split(" ")));
     return a;
+  }
+
+  /** One language's batches command. */
+  private interface Batches {
+    byte[] run(List<String> args) throws Exception;
+  }
+
+  /**
+   * Uploads the fixture to {@code prefix} with manifest versions up to {@code last} only (and no
+   * snapshot hint): the later versions are uploaded by {@link #commitRest}, as commits landing.
+   */
+  private static String uploadUpTo(String prefix, int last) throws IOException {
+    String bucket = s3.createBucket();
+    try (Stream<Path> files = Files.walk(FIXTURE)) {
+      for (Path p : files.filter(Files::isRegularFile).toList()) {
+        String rel = FIXTURE.relativize(p).toString().replace('\\', '/');
+        if (rel.startsWith("_manifest/") && !manifestUpTo(rel, last)) {
+          continue;
+        }
+        s3.client()
+            .putObject(
+                r -> r.bucket(bucket).key(prefix + "/" + rel),
+                RequestBody.fromBytes(Files.readAllBytes(p)));
+      }
+    }
+    return "s3://" + bucket + "/" + prefix;
+  }
+
+  private static boolean manifestUpTo(String rel, int last) {
+    String name = rel.substring("_manifest/".length());
+    return name.matches("v\\d{20}\\.json") && Long.parseLong(name.substring(1, 21)) <= last;
+  }
+
+  private static void commitRest(String location, int from, int to) throws IOException {
+    URI u = URI.create(location);
+    for (int v = from; v <= to; v++) {
+      String rel = String.format(Locale.ROOT, "_manifest/v%020d.json", v);
+      byte[] body = Files.readAllBytes(FIXTURE.resolve(rel));
+      s3.client()
+          .putObject(
+              r -> r.bucket(u.getHost()).key(u.getPath().substring(1) + "/" + rel),
+              RequestBody.fromBytes(body));
+    }
+  }
+
+  /**
+   * Ranks of one run agree on the version across languages ({@code --run-id}): rank 0, in one
+   * language, pins the latest version (2); versions 3 and 4 are committed; rank 1, in the other
+   * language, still plans on version 2, where on its own it would plan on 4.
+   */
+  @Test
+  void ranksOfOneRunAgreeOnTheVersionAcrossLanguages() throws Exception {
+    Batches java = BatchesCommandIT::java;
+    Batches python = BatchesCommandIT::python;
+    agree("pinned-by-java", java, python);
+    agree("pinned-by-python", python, java);
+  }
+
+  private static void agree(String prefix, Batches first, Batches second) throws Exception {
+    String location = uploadUpTo(prefix, 2);
+    String flags = "--batch-size 4 --seed 5 --epoch 1 --world-size 2";
+    byte[] rank0 = first.run(args(location, flags + " --rank 0 --run-id run-1"));
+    assertThat(rank0).isEqualTo(first.run(args(location, flags + " --rank 0")));
+    commitRest(location, 3, 4);
+    byte[] rank1 = second.run(args(location, flags + " --rank 1 --run-id run-1"));
+    assertThat(new String(rank1, StandardCharsets.UTF_8))
+        .isEqualTo(
+            new String(
+                second.run(args(location, flags + " --rank 1 --dataset-version 2")),
+                StandardCharsets.UTF_8))
+        .isNotEqualTo(
+            new String(second.run(args(location, flags + " --rank 1")), StandardCharsets.UTF_8));
   }
 
   @ParameterizedTest

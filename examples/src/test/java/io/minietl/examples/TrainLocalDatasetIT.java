@@ -11,10 +11,13 @@ import io.minietl.testing.LocalStack;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,7 +30,7 @@ class TrainLocalDatasetIT {
   @TempDir Path temp;
 
   @Test
-  void trainReadsEveryRowOfALocalDatasetOncePerEpoch(KinesisEmulator kinesis) {
+  void trainReadsEveryRowOfALocalDatasetOncePerEpoch(KinesisEmulator kinesis) throws Exception {
     String stream = kinesis.createStream(2);
     int produced =
         Main.run(
@@ -51,7 +54,16 @@ class TrainLocalDatasetIT {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     int code =
         Main.run(
-            List.of("train", "--dataset", dir.toString(), "--epochs", "2", "--world-size", "3"),
+            List.of(
+                "train",
+                "--dataset",
+                dir.toString(),
+                "--epochs",
+                "2",
+                "--world-size",
+                "3",
+                "--run-id",
+                "it-run"),
             Map.of(),
             new PrintStream(out, true, StandardCharsets.UTF_8),
             System.err);
@@ -62,7 +74,22 @@ class TrainLocalDatasetIT {
         .contains("dataset file://" + dir + ", version ")
         .contains(": 150 rows in ")
         .contains("rank 0 stopped after ")
-        .contains("epoch 0: every one of the 150 rows seen exactly once across 3 rank(s)")
-        .contains("epoch 1: every one of the 150 rows seen exactly once across 3 rank(s)");
+        .contains("; run it-run")
+        .containsPattern(
+            "epoch 0: every one of the 150 rows of version \\d+ seen exactly once across 3 rank")
+        .containsPattern(
+            "epoch 1: every one of the 150 rows of version \\d+ seen exactly once across 3 rank");
+    // Every rank of each epoch planned the version its pin object holds.
+    for (int epoch = 0; epoch < 2; epoch++) {
+      Path pin = dir.resolve("_pins/it-run/epoch-" + epoch + ".json");
+      assertThat(pin).exists();
+      Matcher m = Pattern.compile("\"version\"\\s*:\\s*(\\d+)").matcher(Files.readString(pin));
+      assertThat(m.find()).as("pin %s", pin).isTrue();
+      String version = m.group(1);
+      for (int rank = 0; rank < 3; rank++) {
+        assertThat(printed)
+            .contains("epoch " + epoch + " rank " + rank + " (version " + version + ")");
+      }
+    }
   }
 }
