@@ -4,11 +4,14 @@ import io.minietl.core.manifest.DatasetState;
 import io.minietl.core.manifest.Manifest;
 import io.minietl.core.manifest.ManifestLog;
 import io.minietl.core.manifest.ShardCheckpoint;
+import io.minietl.core.metrics.MetricNames;
 import java.time.Clock;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Objects;
 import org.apache.flink.api.connector.sink2.Committer;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.execution.SuppressRestartsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,9 +37,16 @@ final class DatasetCommitter implements Committer<DatasetCommittable> {
   private final JobConnections.Opened connections;
   private final ManifestLog log;
   private final Clock clock;
-  private DatasetState state;
+  private volatile DatasetState state; // read by the manifest-version gauge's reporter thread
+  private final Counter commits;
 
-  DatasetCommitter(FlinkJobOptions options, JobConnections.Opened connections, Clock clock) {
+  DatasetCommitter(
+      FlinkJobOptions options,
+      JobConnections.Opened connections,
+      Clock clock,
+      MetricGroup metrics) {
+    this.commits = metrics.counter(MetricNames.COMMITS);
+    metrics.gauge(MetricNames.MANIFEST_VERSION, () -> state == null ? -1L : state.version());
     this.options = options;
     this.connections = connections;
     this.log = new ManifestLog(connections.store());
@@ -71,6 +81,7 @@ final class DatasetCommitter implements Committer<DatasetCommittable> {
               .build();
       if (log.commit(manifest) == ManifestLog.Outcome.COMMITTED) {
         state = state.apply(manifest);
+        commits.inc();
         LOG.info(
             "Committed manifest v{}: {} shards, {} error files",
             manifest.version(),

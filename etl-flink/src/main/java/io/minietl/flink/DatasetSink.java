@@ -41,7 +41,8 @@ public final class DatasetSink
         options,
         connections.open(),
         context.getTaskInfo().getIndexOfThisSubtask(),
-        Clock.systemUTC());
+        Clock.systemUTC(),
+        context.metricGroup());
   }
 
   /** Required by Flink 1.20 (deprecated there, gone in 2.x); the runtime calls the other one. */
@@ -55,7 +56,8 @@ public final class DatasetSink
 
   @Override
   public Committer<DatasetCommittable> createCommitter(CommitterInitContext context) {
-    return new DatasetCommitter(options, connections.open(), Clock.systemUTC());
+    return new DatasetCommitter(
+        options, connections.open(), Clock.systemUTC(), context.metricGroup());
   }
 
   @Override

@@ -9,6 +9,7 @@ import io.minietl.core.manifest.ErrorFileEntry;
 import io.minietl.core.manifest.ManifestPaths;
 import io.minietl.core.manifest.ShardCheckpoint;
 import io.minietl.core.manifest.ShardEntry;
+import io.minietl.core.metrics.MetricNames;
 import io.minietl.core.record.ParseResult;
 import io.minietl.core.record.Provenance;
 import io.minietl.core.record.RecordParser;
@@ -24,6 +25,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -32,6 +34,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import org.apache.flink.api.connector.sink2.CommittingSinkWriter;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
 
 /**
  * The writer of one sink subtask: parses and enriches each record with etl-core exactly as the
@@ -49,6 +53,10 @@ final class DatasetWriter implements CommittingSinkWriter<KinesisElement, Datase
   private final JobConnections.Opened connections;
   private final ObjectStore store;
   private final RecordParser parser;
+  private final MetricGroup metrics;
+  private final Counter recordsRead;
+  private final Counter rowsWritten;
+  private final Map<String, Counter> errorsByReason = new HashMap<>();
   private final FeatureRegistry features = FeatureRegistry.defaults();
   private final Path stagingDir;
   private final String partPrefix;
@@ -108,8 +116,16 @@ final class DatasetWriter implements CommittingSinkWriter<KinesisElement, Datase
   }
 
   DatasetWriter(
-      FlinkJobOptions options, JobConnections.Opened connections, int subtask, Clock clock)
+      FlinkJobOptions options,
+      JobConnections.Opened connections,
+      int subtask,
+      Clock clock,
+      MetricGroup metrics)
       throws IOException {
+    // The runner's names (MetricNames), in Flink's metric system: a reporter adds the scope.
+    this.metrics = metrics;
+    this.recordsRead = metrics.counter(MetricNames.RECORDS_READ);
+    this.rowsWritten = metrics.counter(MetricNames.ROWS_WRITTEN);
     this.options = options;
     this.connections = connections;
     this.store = connections.store();
@@ -141,8 +157,10 @@ final class DatasetWriter implements CommittingSinkWriter<KinesisElement, Datase
       return;
     }
     Instant now = clock.instant();
+    recordsRead.inc();
     ParseResult result = parser.parse(e.data);
     if (result.isValid()) {
+      rowsWritten.inc();
       if (shard == null) {
         shard = new OpenShard();
       }
@@ -159,6 +177,7 @@ final class DatasetWriter implements CommittingSinkWriter<KinesisElement, Datase
             ErrorRecordWriter.gzip(
                 new BufferedOutputStream(Files.newOutputStream(errorFile), 1 << 16));
       }
+      errorCounter(result.reason().code()).inc();
       errors.write(
           ErrorRecord.builder()
               .reason(result.reason())
@@ -249,5 +268,11 @@ final class DatasetWriter implements CommittingSinkWriter<KinesisElement, Datase
       }
       Files.deleteIfExists(stagingDir);
     }
+  }
+
+  /** {@code minietl_error_records_total} of one reason: a {@code reason} key-value group. */
+  private Counter errorCounter(String reason) {
+    return errorsByReason.computeIfAbsent(
+        reason, r -> metrics.addGroup(MetricNames.REASON, r).counter(MetricNames.ERROR_RECORDS));
   }
 }

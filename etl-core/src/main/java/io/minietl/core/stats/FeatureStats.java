@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.math.MathContext;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Statistics of an integer feature over a set of records: count, sum, min, max and the sum of
@@ -16,12 +17,17 @@ import java.util.Objects;
  * result over the whole (no floating-point merge drift, no catastrophic cancellation in the
  * variance: it is computed once, from exact sums, in {@link BigDecimal}).
  *
+ * <p>They also carry the {@link Histogram} of the values (power-of-two buckets, as exact under
+ * {@link #plus} as the rest) when it is known: statistics read from a manifest written before
+ * histograms existed have none, and a merge with them has none either ({@link #histogram()} is then
+ * empty) rather than a histogram of only part of the records.
+ *
  * <p>Bounds: the sum is a {@code long} (overflow throws {@link ArithmeticException}: 9.2e18 words
  * is beyond any dataset); the sum of squares is unbounded. Thread-safe.
  */
 public final class FeatureStats {
   private static final FeatureStats EMPTY =
-      new FeatureStats(0, 0, Long.MAX_VALUE, Long.MIN_VALUE, BigInteger.ZERO);
+      new FeatureStats(0, 0, Long.MAX_VALUE, Long.MIN_VALUE, BigInteger.ZERO, Histogram.empty());
 
   // Largest magnitude below which every long is exactly representable as a double.
   private static final long EXACT_DOUBLE = 1L << 53;
@@ -31,13 +37,16 @@ public final class FeatureStats {
   private final long min;
   private final long max;
   private final BigInteger sumOfSquares;
+  private final Histogram histogram; // null: not known
 
-  private FeatureStats(long count, long sum, long min, long max, BigInteger sumOfSquares) {
+  private FeatureStats(
+      long count, long sum, long min, long max, BigInteger sumOfSquares, Histogram histogram) {
     this.count = count;
     this.sum = sum;
     this.min = min;
     this.max = max;
     this.sumOfSquares = sumOfSquares;
+    this.histogram = histogram;
   }
 
   /** The statistics of no records: the identity of {@link #plus}. */
@@ -53,7 +62,35 @@ public final class FeatureStats {
    *     squares below {@code sum²/count} or above {@code count·max(min², max²)}, ...)
    */
   public static FeatureStats of(long count, long sum, long min, long max, BigInteger sumOfSquares) {
+    return of(count, sum, min, max, sumOfSquares, null);
+  }
+
+  /**
+   * Statistics from their stored quantities and the histogram of the values ({@code null}: not
+   * known).
+   *
+   * @throws IllegalArgumentException if the quantities are inconsistent (see {@link #of(long, long,
+   *     long, long, BigInteger)}), or the histogram does not count {@code count} values from the
+   *     bucket of {@code min} to the bucket of {@code max}
+   */
+  public static FeatureStats of(
+      long count, long sum, long min, long max, BigInteger sumOfSquares, Histogram histogram) {
     Objects.requireNonNull(sumOfSquares, "sumOfSquares");
+    if (histogram != null
+        && (histogram.total() != count
+            || (count > 0
+                && (histogram.firstBucket() != Histogram.bucket(min)
+                    || histogram.lastBucket() != Histogram.bucket(max))))) {
+      throw new IllegalArgumentException(
+          "Invalid statistics: histogram "
+              + histogram
+              + " does not hold "
+              + count
+              + " values from "
+              + min
+              + " to "
+              + max);
+    }
     if (count == 0) {
       if (sum != 0 || sumOfSquares.signum() != 0) {
         throw new IllegalArgumentException(
@@ -75,7 +112,7 @@ public final class FeatureStats {
               + " sumOfSquares="
               + sumOfSquares);
     }
-    return new FeatureStats(count, sum, min, max, sumOfSquares);
+    return new FeatureStats(count, sum, min, max, sumOfSquares, histogram);
   }
 
   // Necessary conditions that a corrupted or hand-edited manifest would likely break:
@@ -143,6 +180,21 @@ public final class FeatureStats {
     return count == 0;
   }
 
+  /** The histogram of the values; empty when it is not known (see the class comment). */
+  public Optional<Histogram> histogram() {
+    return Optional.ofNullable(histogram);
+  }
+
+  /**
+   * These statistics with no known histogram, as a manifest written before histograms holds them
+   * (empty statistics keep their empty histogram: nothing is unknown about no records).
+   */
+  public FeatureStats withoutHistogram() {
+    return count == 0 || histogram == null
+        ? this
+        : new FeatureStats(count, sum, min, max, sumOfSquares, null);
+  }
+
   /** The arithmetic mean, or NaN if there are no records. */
   public double mean() {
     if (count == 0) {
@@ -191,7 +243,8 @@ public final class FeatureStats {
         Math.addExact(sum, other.sum),
         Math.min(min, other.min),
         Math.max(max, other.max),
-        sumOfSquares.add(other.sumOfSquares));
+        sumOfSquares.add(other.sumOfSquares),
+        histogram == null || other.histogram == null ? null : histogram.plus(other.histogram));
   }
 
   private void requireNonEmpty(String what) {
@@ -213,12 +266,13 @@ public final class FeatureStats {
         && sum == that.sum
         && min == that.min
         && max == that.max
-        && sumOfSquares.equals(that.sumOfSquares);
+        && sumOfSquares.equals(that.sumOfSquares)
+        && Objects.equals(histogram, that.histogram);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(count, sum, min, max, sumOfSquares);
+    return Objects.hash(count, sum, min, max, sumOfSquares, histogram);
   }
 
   @Override

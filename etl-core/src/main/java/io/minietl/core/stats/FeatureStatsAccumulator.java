@@ -20,6 +20,9 @@ public final class FeatureStatsAccumulator {
   private long squaresLow;
   // Merged-in sums of squares that may exceed 128 bits, kept apart; null until needed.
   private BigInteger squaresCarried;
+  // The histogram's buckets (Histogram.bucket); unknown once statistics without one merged in.
+  private final long[] buckets = new long[Histogram.BUCKETS];
+  private boolean histogramUnknown;
 
   /**
    * Adds one value.
@@ -30,6 +33,7 @@ public final class FeatureStatsAccumulator {
   public void add(long value) {
     sum = Math.addExact(sum, value);
     count++;
+    buckets[Histogram.bucket(value)]++;
     if (value < min) {
       min = value;
     }
@@ -69,6 +73,14 @@ public final class FeatureStatsAccumulator {
     max = Math.max(max, stats.max());
     squaresCarried =
         squaresCarried == null ? stats.sumOfSquares() : squaresCarried.add(stats.sumOfSquares());
+    if (stats.histogram().isPresent()) {
+      long[] other = stats.histogram().get().counts();
+      for (int k = 0; k < other.length; k++) {
+        buckets[k] += other[k];
+      }
+    } else {
+      histogramUnknown = true;
+    }
   }
 
   public long count() {
@@ -80,7 +92,13 @@ public final class FeatureStatsAccumulator {
     if (count == 0) {
       return FeatureStats.empty();
     }
-    return FeatureStats.of(count, sum, min, max, sumOfSquares());
+    return FeatureStats.of(
+        count,
+        sum,
+        min,
+        max,
+        sumOfSquares(),
+        histogramUnknown ? null : Histogram.trimmed(buckets.clone()));
   }
 
   /** Forgets every value. */
@@ -92,6 +110,8 @@ public final class FeatureStatsAccumulator {
     squaresHigh = 0;
     squaresLow = 0;
     squaresCarried = null;
+    java.util.Arrays.fill(buckets, 0);
+    histogramUnknown = false;
   }
 
   private BigInteger sumOfSquares() {

@@ -15,6 +15,11 @@ import java.math.BigInteger;
  * {"count":3,"sum":42,"min":7,"max":20,"sum-of-squares":"690","mean":14.0,"stddev":5.35}
  * }</pre>
  *
+ * <p>With its histogram known, the object also has {@code "histogram":[c0,c1,...]}: the counts of
+ * the power-of-two buckets of {@link Histogram}, bucket 0 first, up to the last non-empty one (an
+ * optional key: readers of older versions ignore it; without it, non-empty statistics have no known
+ * histogram).
+ *
  * <p>{@code count}, {@code sum}, {@code min} and {@code max} are JSON integers; {@code
  * sum-of-squares} is a decimal string because it can exceed 64 bits (and JSON readers in other
  * languages lose precision above 2^53). {@code mean} and {@code stddev} are written for humans and
@@ -30,6 +35,7 @@ public final class FeatureStatsParser {
   public static final String SUM_OF_SQUARES = "sum-of-squares";
   public static final String MEAN = "mean";
   public static final String STDDEV = "stddev";
+  public static final String HISTOGRAM = "histogram";
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -59,6 +65,13 @@ public final class FeatureStatsParser {
     if (!stats.isEmpty()) {
       gen.writeNumberField(MEAN, stats.mean());
       gen.writeNumberField(STDDEV, stats.stddev());
+      if (stats.histogram().isPresent()) {
+        gen.writeArrayFieldStart(HISTOGRAM);
+        for (long c : stats.histogram().get().counts()) {
+          gen.writeNumber(c);
+        }
+        gen.writeEndArray();
+      }
     }
     gen.writeEndObject();
   }
@@ -95,7 +108,34 @@ public final class FeatureStatsParser {
     if (count == 0) {
       return FeatureStats.of(0, sum, 0, 0, sumOfSquares);
     }
-    return FeatureStats.of(count, sum, longField(node, MIN), longField(node, MAX), sumOfSquares);
+    return FeatureStats.of(
+        count, sum, longField(node, MIN), longField(node, MAX), sumOfSquares, histogram(node));
+  }
+
+  private static Histogram histogram(JsonNode node) {
+    JsonNode value = node.get(HISTOGRAM);
+    if (value == null || value.isNull()) {
+      return null; // written before histograms: not known
+    }
+    if (!value.isArray() || value.size() > Histogram.BUCKETS) {
+      throw new IllegalArgumentException(
+          "Invalid feature statistics: '"
+              + HISTOGRAM
+              + "' must be an array of at most "
+              + Histogram.BUCKETS
+              + " counts, got "
+              + value);
+    }
+    long[] counts = new long[value.size()];
+    for (int k = 0; k < counts.length; k++) {
+      JsonNode c = value.get(k);
+      if (!c.isIntegralNumber() || !c.canConvertToLong() || c.longValue() < 0) {
+        throw new IllegalArgumentException(
+            "Invalid feature statistics: '" + HISTOGRAM + "' must hold counts, got " + value);
+      }
+      counts[k] = c.longValue();
+    }
+    return Histogram.of(counts);
   }
 
   private static long longField(JsonNode node, String key) {

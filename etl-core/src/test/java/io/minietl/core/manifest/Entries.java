@@ -29,6 +29,17 @@ final class Entries {
         .build();
   }
 
+  /**
+   * {@link #shard} with statistics that carry no histogram: what manifests written before
+   * histograms hold (the v1 and v2 fixtures).
+   */
+  static ShardEntry legacyShard(String name, long... wordCounts) {
+    ShardEntry s = shard(name, wordCounts);
+    Map<String, FeatureStats> stats = new java.util.TreeMap<>();
+    s.stats().forEach((k, v) -> stats.put(k, v.withoutHistogram()));
+    return s.toBuilder().stats(stats).build();
+  }
+
   static ErrorFileEntry errors(String name, long notJson, long tooLarge) {
     return ErrorFileEntry.builder()
         .path("errors/dt=2026-11-28/part-" + name + ".jsonl.gz")

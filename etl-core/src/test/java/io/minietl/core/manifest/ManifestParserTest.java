@@ -2,7 +2,7 @@ package io.minietl.core.manifest;
 
 import static io.minietl.core.manifest.Entries.T0;
 import static io.minietl.core.manifest.Entries.errors;
-import static io.minietl.core.manifest.Entries.shard;
+import static io.minietl.core.manifest.Entries.legacyShard;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -23,7 +23,7 @@ class ManifestParserTest {
         .writerId("runner-a")
         .commitId("commit-a-1")
         .committedAt(T0)
-        .addShard(shard("a-1", 3, 5, 8))
+        .addShard(legacyShard("a-1", 3, 5, 8))
         .addErrorFile(errors("a-1", 1, 1))
         // A resharded stream: shard 0 was read to its end, its child shard 1 is being read.
         .updateCheckpoint(
@@ -42,7 +42,7 @@ class ManifestParserTest {
         .writerId("runner-a")
         .commitId("commit-a-2")
         .committedAt(T0.plusSeconds(60))
-        .addShard(shard("a-2", 13, 21))
+        .addShard(legacyShard("a-2", 13, 21))
         .updateCheckpoint(
             "shardId-000000000001",
             ShardCheckpoint.at("49590338271490256608559692538361571095921575989136589999")
@@ -167,7 +167,7 @@ class ManifestParserTest {
         .writerId("runner-a")
         .commitId("commit-a-2")
         .committedAt(T0.plusSeconds(60))
-        .addShard(shard("a-2", 13, 21).toBuilder().batchRows(List.of(1, 1)).build())
+        .addShard(legacyShard("a-2", 13, 21).toBuilder().batchRows(List.of(1, 1)).build())
         .updateCheckpoint(
             "shardId-000000000001",
             ShardCheckpoint.at("49590338271490256608559692538361571095921575989136589999")

@@ -10,17 +10,20 @@ import io.minietl.core.manifest.ErrorFileEntry;
 import io.minietl.core.manifest.ManifestPaths;
 import io.minietl.core.manifest.ShardCheckpoint;
 import io.minietl.core.stats.FeatureStats;
+import io.minietl.core.stats.Histogram;
 import io.minietl.core.storage.ObjectStore;
 import io.minietl.ingest.DatasetMaintenance;
 import io.minietl.kinesis.aws.LazyS3Client;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * {@code stats}: what the latest manifest of the dataset says, as JSON, without reading data. A
@@ -28,11 +31,27 @@ import picocli.CommandLine.Mixin;
  */
 @Command(
     name = "stats",
-    description = "Print what the latest manifest of --dataset says, as JSON (reads no data).")
+    description = {
+      "Print what the latest manifest of --dataset says, as JSON (reads no data); with"
+          + " --histogram, draw a feature's distribution instead."
+    })
 final class StatsCommand implements Callable<Integer> {
+  /** Characters of the longest bar. */
+  static final int BAR_WIDTH = 50;
+
   private final CommandContext context;
 
   @Mixin DatasetOption dataset;
+
+  @Option(
+      names = "--histogram",
+      paramLabel = "FEATURE",
+      arity = "0..1",
+      fallbackValue = "word_count",
+      description =
+          "Draw the histogram of FEATURE (word_count when no name is given) in power-of-two"
+              + " buckets, from the manifest, instead of the JSON.")
+  String histogram;
 
   StatsCommand(CommandContext context) {
     this.context = context;
@@ -52,7 +71,12 @@ final class StatsCommand implements Callable<Integer> {
                 + ManifestPaths.MANIFEST_DIR
                 + " (check --dataset; etl-ingest run creates it)");
       }
-      context.out().println(statsJson(store.location(), state));
+      context
+          .out()
+          .print(
+              histogram == null
+                  ? statsJson(store.location(), state) + System.lineSeparator()
+                  : histogramChart(state, histogram));
       return ExitCode.OK.code();
     }
   }
@@ -105,5 +129,69 @@ final class StatsCommand implements Callable<Integer> {
       throw new UncheckedIOException(e);
     }
     return w.toString();
+  }
+
+  /**
+   * The histogram of {@code feature} drawn as text: one line per power-of-two bucket from the first
+   * non-empty to the last, a bar scaled to the largest bucket (a non-empty bucket gets at least one
+   * character), the count and its share of the rows.
+   */
+  static String histogramChart(DatasetState state, String feature) {
+    if (!state.stats().containsKey(feature)) {
+      throw new UsageException(
+          "Unknown feature '"
+              + feature
+              + "' for --histogram: the dataset has "
+              + String.join(", ", state.stats().keySet()));
+    }
+    FeatureStats s = state.stats(feature);
+    StringBuilder b = new StringBuilder();
+    if (s.isEmpty()) {
+      return feature + ": no rows" + System.lineSeparator();
+    }
+    if (s.histogram().isEmpty()) {
+      return feature
+          + ": no histogram: part of the dataset was committed before histograms were kept"
+          + " (count "
+          + s.count()
+          + ", mean "
+          + String.format(Locale.ROOT, "%.2f", s.mean())
+          + ")"
+          + System.lineSeparator();
+    }
+    Histogram h = s.histogram().get();
+    long[] counts = h.counts();
+    long largest = 0;
+    int first = -1;
+    for (int k = 0; k < counts.length; k++) {
+      largest = Math.max(largest, counts[k]);
+      if (first < 0 && counts[k] > 0) {
+        first = k;
+      }
+    }
+    b.append(
+        String.format(
+            Locale.ROOT,
+            "%s: %d rows, mean %.2f, min %d, max %d (buckets of powers of two)%n",
+            feature,
+            s.count(),
+            s.mean(),
+            s.min(),
+            s.max()));
+    for (int k = first; k < counts.length; k++) {
+      long lo = Histogram.lowerBound(k);
+      long hi = Histogram.upperBound(k);
+      String range = lo == hi ? Long.toString(lo) : lo + "-" + hi;
+      int width = (int) Math.ceil((double) counts[k] * BAR_WIDTH / largest);
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "%13s | %-" + BAR_WIDTH + "s %d (%.1f%%)%n",
+              range,
+              "#".repeat(width),
+              counts[k],
+              100.0 * counts[k] / s.count()));
+    }
+    return b.toString();
   }
 }

@@ -60,7 +60,8 @@ class CliOptionDocsTest {
   void eachCommandsHelpListsItsOwnFlagsOnly() {
     Set<String> runFlags = flags("run");
     assertThat(runFlags).contains("--stream", "--dataset", "--stop-when-idle", "--verbose");
-    assertThat(flags("stats")).containsExactlyInAnyOrder("--dataset", "--endpoint", "--verbose");
+    assertThat(flags("stats"))
+        .containsExactlyInAnyOrder("--dataset", "--endpoint", "--histogram", "--verbose");
     assertThat(flags("gc"))
         .containsExactlyInAnyOrder("--dataset", "--endpoint", "--grace", "--dry-run", "--verbose");
     assertThat(flags("errors"))
