@@ -112,3 +112,12 @@ def test_corrupt_shard_is_reported_by_name(it_bucket):
             for _ in ds.batches(batch_size=10, seed=2):
                 pass
         assert e.value.path == "data/dt=2026-11-28/part-v1-1.arrow"
+
+
+def test_ranged_reads_of_the_shards_java_wrote_give_the_same_batches(it_bucket):
+    spec = dict(batch_size=10, seed=7, epoch=2, columns=("article_id", "word_count"), rank=1, world_size=3)
+    with Dataset.open(f"s3://{it_bucket}/main") as whole, \
+            Dataset.open(f"s3://{it_bucket}/main", fetch="record_batch") as ranged:
+        expected = ids_of(whole.batches(**spec))
+        assert ids_of(ranged.batches(**spec)) == expected and len(expected) > 0
+        assert ranged._fetcher.gets == 0 and ranged._ranged_gets[0] > 0

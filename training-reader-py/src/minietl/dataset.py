@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import sys
 import threading
@@ -98,6 +99,79 @@ def _take(rb: pa.RecordBatch, idx: np.ndarray) -> pa.RecordBatch:
                 pidx = arrow_values(idx.astype(np.int64), pa.int64())
             cols.append(col.take(pidx))
     return pa.RecordBatch.from_arrays(cols, schema=rb.schema)
+
+
+class _RangedFile(io.RawIOBase):
+    """A shard read by ranged GETs, for pyarrow's IPC file reader: it reads the footer, then the
+    metadata and the buffers of the record batches asked for (with ``included_fields``, only the
+    selected columns' buffers), nothing else. The footer is fetched once per shard (``tails``)."""
+
+    _TAIL = 64 << 10  # one GET covers the footer of our shards (a few KiB)
+
+    def __init__(self, store: ObjectStore, shard: ShardEntry, tails: dict[str, bytes], counter: list[int]) -> None:
+        super().__init__()
+        self._store = store
+        self._shard = shard
+        self._size = shard.bytes
+        self._tails = tails
+        self._counter = counter
+        self._pos = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self._pos
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        base = {0: 0, 1: self._pos, 2: self._size}[whence]
+        self._pos = base + offset
+        return self._pos
+
+    def size(self) -> int:
+        return self._size
+
+    def _get(self, start: int, end: int) -> bytes:
+        self._counter[0] += 1
+        b = self._store.get_range(self._shard.path, start, end)
+        if b is None:
+            raise ShardReadError(
+                self._shard.path,
+                f"Cannot read shard {self._store.location}/{self._shard.path}: the object is missing"
+                " though the manifest lists it",
+            )
+        if len(b) != end - start:
+            raise ShardReadError(
+                self._shard.path,
+                f"Cannot read shard {self._store.location}/{self._shard.path}: it has fewer bytes"
+                f" than the {self._size} the manifest says",
+            )
+        return b
+
+    def read(self, n: int = -1) -> bytes:
+        end = self._size if n is None or n < 0 else min(self._size, self._pos + n)
+        start = self._pos
+        if end <= start:
+            return b""
+        tail_start = max(0, self._size - self._TAIL)
+        if start >= tail_start:
+            tail = self._tails.get(self._shard.path)
+            if tail is None:
+                tail = self._get(tail_start, self._size)
+                self._tails[self._shard.path] = tail
+            out = tail[start - tail_start : end - tail_start]
+        else:
+            out = self._get(start, end)
+        self._pos = end
+        return out
+
+    def readinto(self, b) -> int:
+        data = self.read(len(b))
+        b[: len(data)] = data
+        return len(data)
 
 
 class _Fetcher:
@@ -201,8 +275,12 @@ class Dataset:
         fetch_threads: int,
         verify_checksums: bool,
         follow_poll_interval: float,
+        ranged: bool = False,
     ) -> None:
         self.store = store
+        self.ranged = ranged
+        self._tails: dict[str, bytes] = {}
+        self._ranged_gets = [0]
         self._log = ManifestLog(store)
         self._state = state
         self.prefetch_bytes = prefetch_bytes
@@ -231,6 +309,7 @@ class Dataset:
         run_id: str | None = None,
         epoch: int = 0,
         agree: str | None = None,
+        fetch: str = "shard",
     ) -> Dataset:
         """Opens ``s3://bucket/prefix``, ``file:///dir`` or a directory at ``version`` (None:
         the latest). ``s3`` is a boto3 S3 client (default: :func:`minietl.store.s3_client`).
@@ -238,7 +317,15 @@ class Dataset:
         ``agree`` makes every rank of one run plan the same version (see :mod:`minietl.pins`):
         ``"pin"`` (needs ``run_id``: the first rank to open ``epoch`` pins its latest version with
         a conditional PUT, the others read it; follow extensions are pinned too) or ``"torch"``
-        (rank 0's latest, broadcast over the initialised ``torch.distributed`` group)."""
+        (rank 0's latest, broadcast over the initialised ``torch.distributed`` group).
+
+        ``fetch``: ``"shard"`` (default) GETs each shard whole and checks its CRC32C against the
+        manifest; ``"record_batch"`` reads only the footer and the record batches (and, with
+        ``columns``, only the selected columns' buffers) the plan needs, by ranged GETs: no
+        whole-file checksum can be checked then (the Arrow structure and the manifest's row
+        counts still are), as Java's ``FetchMode.RECORD_BATCH``."""
+        if fetch not in ("shard", "record_batch"):
+            raise ValueError(f"Invalid fetch '{fetch}': 'shard' or 'record_batch'")
         if agree not in (None, "pin", "torch"):
             raise ValueError(f"Invalid agree '{agree}': None, 'pin' or 'torch'")
         if agree == "pin" and not run_id:
@@ -255,6 +342,7 @@ class Dataset:
             fetch_threads=fetch_threads,
             verify_checksums=verify_checksums,
             follow_poll_interval=follow_poll_interval,
+            ranged=fetch == "record_batch",
         )
         ds._location = os.fspath(location)
         ds._run_id = run_id if agree == "pin" else None
@@ -265,6 +353,7 @@ class Dataset:
             fetch_threads=fetch_threads,
             verify_checksums=verify_checksums,
             follow_poll_interval=follow_poll_interval,
+            fetch=fetch,
         )
         return ds
 
@@ -453,7 +542,10 @@ class Dataset:
         """A reader of the shard's bytes; with ``columns``, one that decodes only those (the
         others' buffers are not decompressed)."""
         try:
-            buf = pa.py_buffer(self._fetcher.get(shard))
+            if self.ranged:
+                buf = pa.PythonFile(_RangedFile(self.store, shard, self._tails, self._ranged_gets), mode="r")
+            else:
+                buf = pa.py_buffer(self._fetcher.get(shard))
             if not columns:
                 return ipc.open_file(buf)
             schema = ipc.open_file(buf).schema

@@ -16,6 +16,9 @@ class ObjectStore(Protocol):
     def get(self, key: str) -> bytes | None:
         """The object's bytes, or None if there is none."""
 
+    def get_range(self, key: str, start: int, end: int) -> bytes | None:
+        """Bytes ``start`` to ``end`` (exclusive) of the object, or None if there is none."""
+
     def list(self, prefix: str, start_after: str | None = None) -> list[str]:
         """Keys starting with ``prefix`` sorting after ``start_after``, in order."""
 
@@ -40,6 +43,14 @@ class LocalStore:
         try:
             with open(self._path(key), "rb") as f:
                 return f.read()
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+            return None
+
+    def get_range(self, key: str, start: int, end: int) -> bytes | None:
+        try:
+            with open(self._path(key), "rb") as f:
+                f.seek(start)
+                return f.read(end - start)
         except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
             return None
 
@@ -82,6 +93,15 @@ class S3Store:
     def get(self, key: str) -> bytes | None:
         try:
             return self.client.get_object(Bucket=self.bucket, Key=self._key(key))["Body"].read()
+        except self.client.exceptions.NoSuchKey:
+            return None
+
+    def get_range(self, key: str, start: int, end: int) -> bytes | None:
+        if end <= start:
+            return b""
+        try:
+            r = self.client.get_object(Bucket=self.bucket, Key=self._key(key), Range=f"bytes={start}-{end - 1}")
+            return r["Body"].read()
         except self.client.exceptions.NoSuchKey:
             return None
 
