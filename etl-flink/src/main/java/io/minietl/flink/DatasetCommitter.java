@@ -25,9 +25,10 @@ import org.slf4j.LoggerFactory;
  *   <li><b>Replays.</b> Every restore hands the last checkpoint's committable again, committed or
  *       not. One whose files are live in the manifest (or, with no files, whose positions the
  *       manifest already holds or passed) is recognised and is a no-op.
- *   <li><b>Conflicts.</b> Another version won the PUT: catch up and retry, unless that writer moved
- *       a Kinesis shard this commit covers: then the job is fenced, a failure Flink must not retry
- *       ({@link SuppressRestartsException}); nothing of this checkpoint is visible.
+ *   <li><b>Conflicts.</b> Another version won the PUT, or appeared since this committer's last
+ *       commit: catch up and retry, unless that writer moved a Kinesis shard this commit covers:
+ *       then the job is fenced, a failure Flink must not retry ({@link SuppressRestartsException});
+ *       nothing of this checkpoint is visible.
  * </ul>
  */
 final class DatasetCommitter implements Committer<DatasetCommittable> {
@@ -57,12 +58,20 @@ final class DatasetCommitter implements Committer<DatasetCommittable> {
   public void commit(Collection<CommitRequest<DatasetCommittable>> requests) {
     for (CommitRequest<DatasetCommittable> request : requests) {
       DatasetCommittable c = request.getCommittable();
-      state = state == null ? log.load() : log.refresh(state);
-      if (isLive(c, state)) {
-        LOG.info("Committable already in manifest v{}: nothing to do", state.version());
+      DatasetState now = state == null ? log.load() : log.refresh(state);
+      if (isLive(c, now)) {
+        state = now;
+        LOG.info("Committable already in manifest v{}: nothing to do", now.version());
         request.signalAlreadyCommitted();
         continue;
       }
+      if (state != null) {
+        // Versions since our last commit that are not this committable's: another writer's. If it
+        // moved a Kinesis shard this committable covers, both are reading that shard: stop, as
+        // a lost commit race does (the runner learns the same at its next PUT).
+        requireNotFenced(now, c.positions());
+      }
+      state = now;
       commitOne(c);
     }
   }

@@ -2,13 +2,17 @@ package io.minietl.flink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.minietl.core.manifest.DatasetState;
+import io.minietl.core.manifest.Manifest;
 import io.minietl.core.manifest.ManifestLog;
+import io.minietl.core.manifest.ShardCheckpoint;
 import io.minietl.ingest.Await;
 import io.minietl.ingest.PutLog;
 import io.minietl.s3.S3ObjectStore;
 import io.minietl.testing.Emulators;
 import io.minietl.testing.KinesisEmulator;
 import io.minietl.testing.KinesisFlavor;
+import io.minietl.testing.KinesisStreams;
 import io.minietl.testing.LocalStack;
 import io.minietl.testing.S3Emulator;
 import java.io.IOException;
@@ -16,19 +20,25 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.Record;
+import software.amazon.awssdk.services.kinesis.model.Shard;
 
 /**
  * {@code java -jar etl-flink.jar run} as a child JVM (local mode, embedded Flink), on kinesalite
- * and s3proxy: a bounded run ends with exit 0 and the runner's final line; and test 2's third case,
- * the whole JVM killed -9 mid-run and started again without Flink state, resumes from the manifest
- * with every record exactly once.
+ * and s3proxy: a bounded run ends with exit 0 and the runner's final line; test 2's third case, the
+ * whole JVM killed -9 mid-run and started again without Flink state, resumes from the manifest with
+ * every record exactly once; and a job fenced by another writer exits 3 with one line.
  */
 @LocalStack
 class FlinkCliIT {
@@ -81,6 +91,64 @@ class FlinkCliIT {
     assertThat(second.awaitExit(Duration.ofMinutes(3))).as(second.describe()).isZero();
     assertThat(committedBefore).isPositive();
     s.log().assertExactlyOnce(s.store());
+  }
+
+  @Test
+  void fencedByAnotherWriterItExitsThreeWithOneLineAndCommitsNothingMore(Emulators emulators)
+      throws Exception {
+    Stack s = stack(emulators);
+    KinesisClient client = s.kinesis().client();
+    s.log().putBatch(client, s.stream(), new Random(8), 0, 300, 30, 0);
+    ManifestLog manifests = new ManifestLog(s.store());
+
+    Child job = Child.start(temp, "fenced", s.args(), s.env());
+    awaitVersion(manifests, job, 1);
+    // Another writer commits a position of every shard the job reads (each shard's first record:
+    // never where the job is), then records keep coming: the job's next commit covers a shard the
+    // other writer moved.
+    DatasetState theirs = commitAsIntruder(manifests, client, s.stream());
+    s.log().putBatch(client, s.stream(), new Random(9), 300, 100, 30, 0);
+
+    assertThat(job.awaitExit(Duration.ofMinutes(3))).as(job.describe()).isEqualTo(3);
+    // The command's error output is one line, the last of stderr. (Flink's own WARN log of the
+    // failed committer task, with its stack trace, comes before it: that is Flink's log.)
+    List<String> errors = job.errorLines();
+    assertThat(errors)
+        .as(job.describe())
+        .filteredOn(l -> l.startsWith("etl-flink:"))
+        .singleElement(InstanceOfAssertFactories.STRING)
+        .startsWith("etl-flink: Stopped: another writer (intruder) committed Kinesis shard ")
+        .contains("Run one writer per dataset");
+    assertThat(errors.get(errors.size() - 1)).startsWith("etl-flink: Stopped: another writer");
+    assertThat(job.lines()).as("stdout").noneMatch(l -> l.startsWith("\tat "));
+    // Nothing of the fenced checkpoint is visible: the intruder's version is the last.
+    DatasetState latest = manifests.load();
+    assertThat(latest.version()).isEqualTo(theirs.version());
+    assertThat(latest.writerId()).isEqualTo("intruder");
+  }
+
+  /** Commits, as writer "intruder", every shard's position at its first record. */
+  private static DatasetState commitAsIntruder(
+      ManifestLog manifests, KinesisClient client, String stream) {
+    Map<String, ShardCheckpoint> firstRecords = new TreeMap<>();
+    for (Shard shard : KinesisStreams.listShards(client, stream)) {
+      List<Record> records = KinesisStreams.readShard(client, stream, shard.shardId());
+      firstRecords.put(shard.shardId(), ShardCheckpoint.at(records.get(0).sequenceNumber()));
+    }
+    DatasetState state = manifests.load();
+    while (true) {
+      Manifest m =
+          state
+              .nextVersion()
+              .writerId("intruder")
+              .committedAt(Instant.now())
+              .checkpoint(firstRecords)
+              .build();
+      if (manifests.commit(m) == ManifestLog.Outcome.COMMITTED) {
+        return state.apply(m);
+      }
+      state = manifests.refresh(state); // the job committed meanwhile
+    }
   }
 
   private static void awaitVersion(ManifestLog manifests, Child job, long version) {
@@ -182,6 +250,10 @@ class FlinkCliIT {
 
     List<String> lines() throws IOException {
       return Files.readAllLines(stdout, StandardCharsets.UTF_8);
+    }
+
+    List<String> errorLines() throws IOException {
+      return Files.readAllLines(stderr, StandardCharsets.UTF_8);
     }
 
     String describe() {
