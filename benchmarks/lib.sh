@@ -2,7 +2,8 @@
 # Not a script to run. Call the functions from the repository root.
 
 # ensure_jars JAR...: builds the benchmarks module and the modules it depends on when a jar is
-# missing or older than any main source file or POM of the repository.
+# missing or older than any main source file or POM of the repository. ENSURE_JARS_MODULES
+# (default "benchmarks") names other modules to build with it (e.g. "benchmarks,etl-flink").
 ensure_jars() {
   local jar reason=
   for jar in "$@"; do
@@ -16,7 +17,7 @@ ensure_jars() {
   done
   if [[ -n $reason ]]; then
     echo "Building the benchmark jars ($reason)"
-    mvn -B -ntp -q -DskipTests package -pl benchmarks -am
+    mvn -B -ntp -q -DskipTests package -pl "${ENSURE_JARS_MODULES:-benchmarks}" -am
   fi
 }
 

@@ -20,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -97,9 +98,11 @@ public final class EndToEndBenchmark {
   private static final Pattern HEAP_AT_EXIT = Pattern.compile("total (\\d+)K, used (\\d+)K");
 
   private final Settings settings;
-  private long emulatorPid = -1;
+  // The kinesalite process whose CPU each phase reports; FlinkJobBenchmark sets it too.
+  long emulatorPid = -1;
 
-  private EndToEndBenchmark(Settings settings) {
+  // Package-private: FlinkJobBenchmark reuses the put, the ceiling and the child-JVM runs.
+  EndToEndBenchmark(Settings settings) {
     this.settings = settings;
   }
 
@@ -133,8 +136,9 @@ public final class EndToEndBenchmark {
     }
   }
 
-  /** One child runner run. */
+  /** One child runner run; {@code runLineAt} is when its {@code run:} line came (wall clock). */
   record RunnerRun(
+      Instant runLineAt,
       String xmx,
       int exitCode,
       long rows,
@@ -236,7 +240,7 @@ public final class EndToEndBenchmark {
 
   // ---- (1) put -------------------------------------------------------------------------------
 
-  private Rate put(KinesisClient client, String stream) {
+  Rate put(KinesisClient client, String stream) {
     long bytes = 0;
     double cpu0 = ownCpuSeconds();
     double emu0 = cpuSeconds(emulatorPid);
@@ -272,7 +276,7 @@ public final class EndToEndBenchmark {
    * emulator (it serialises a 50 MB page slower per byte than an 8 MB one), so both run and the
    * faster counts as the ceiling.
    */
-  private Rate drain(KinesisClient client, String stream, boolean bytePages) throws Exception {
+  Rate drain(KinesisClient client, String stream, boolean bytePages) throws Exception {
     long callBytes = IngestOptions.builder().build().callBytes();
     List<Shard> shards = KinesisStreams.listShards(client, stream);
     ExecutorService pool = Executors.newFixedThreadPool(shards.size());
@@ -355,6 +359,28 @@ public final class EndToEndBenchmark {
       String xmx,
       S3Emulator s3)
       throws Exception {
+    List<String> args = new ArrayList<>();
+    if (settings.recordsPerCall() > 0) {
+      args.addAll(List.of("--records-per-call", Integer.toString(settings.recordsPerCall())));
+    }
+    return runChild(awsEnv, stream, bucket, name, xmx, s3, settings.jar(), args);
+  }
+
+  /**
+   * {@code java -jar JAR run --stream S --dataset s3://B/NAME --stop-when-idle I ARGS} as a child
+   * JVM, timed and sampled as (b): the runner's jar, or another with the runner's command line and
+   * output lines (etl-flink's).
+   */
+  RunnerRun runChild(
+      Map<String, String> awsEnv,
+      String stream,
+      String bucket,
+      String name,
+      String xmx,
+      S3Emulator s3,
+      Path jar,
+      List<String> args)
+      throws Exception {
     Path dir = settings.workDir().resolve(name);
     BenchmarkFiles.deleteTree(dir);
     Files.createDirectories(dir.resolve("tmp"));
@@ -375,7 +401,7 @@ public final class EndToEndBenchmark {
             "-Xlog:gc,gc+heap+exit:file=" + gcLog,
             "-Djava.io.tmpdir=" + dir.resolve("tmp"),
             "-jar",
-            settings.jar().toString(),
+            jar.toString(),
             "run",
             "--stream",
             stream,
@@ -383,9 +409,7 @@ public final class EndToEndBenchmark {
             dataset.toString(),
             "--stop-when-idle",
             settings.idleSeconds() + "s"));
-    if (settings.recordsPerCall() > 0) {
-      command.addAll(List.of("--records-per-call", Integer.toString(settings.recordsPerCall())));
-    }
+    command.addAll(args);
     String extraArgs = System.getProperty("e2e.runnerArgs", "").strip();
     if (!extraArgs.isEmpty()) {
       command.addAll(List.of(extraArgs.split("\\s+"))); // e.g. --progress-interval 1s
@@ -418,6 +442,7 @@ public final class EndToEndBenchmark {
     sampler.setDaemon(true);
     sampler.start();
     long runAt = -1;
+    Instant runLineAt = null;
     long finalAt = -1;
     double reported = Double.NaN;
     Pattern finalPattern = Pattern.compile("^final: .* in ([0-9.]+) s,");
@@ -431,6 +456,7 @@ public final class EndToEndBenchmark {
         lines.add(String.format(Locale.ROOT, "[%7.3f s] %s", (now - launched) / 1e9, line));
         if (line.startsWith("run: ")) {
           runAt = now;
+          runLineAt = Instant.now();
         } else if (line.startsWith("final: ")) {
           finalAt = now;
           Matcher m = finalPattern.matcher(line);
@@ -480,7 +506,7 @@ public final class EndToEndBenchmark {
     long[] heap = peakHeapKb(gcLog);
     BenchmarkFiles.deleteTree(dir.resolve("tmp"));
     return new RunnerRun(
-        xmx, exit, rows, rate, reported, wall, heap[0], heap[1], peakRss[0], failure);
+        runLineAt, xmx, exit, rows, rate, reported, wall, heap[0], heap[1], peakRss[0], failure);
   }
 
   // ---- (c) the runner in this JVM, warm ---------------------------------------------------------
@@ -646,7 +672,7 @@ public final class EndToEndBenchmark {
     };
   }
 
-  private static long payloadBytes(int records) {
+  static long payloadBytes(int records) {
     long bytes = 0;
     for (int i = 0; i < records; i++) {
       bytes += SampleArticles.articleJson(i).length;
@@ -843,7 +869,7 @@ public final class EndToEndBenchmark {
         r.emulatorCpu());
   }
 
-  private static String describe(Rate r) {
+  static String describe(Rate r) {
     return String.format(
         Locale.ROOT,
         "%d records, %s MB in %.2f s: %.0f rec/s, %.1f MB/s, CPU s %.1f (client), %.1f"
