@@ -43,7 +43,12 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    int code = run(Arrays.asList(args), CommandContext.ofProcess());
+    List<String> argv = Arrays.asList(args);
+    if (argv.isEmpty()) {
+      // Managed Service for Apache Flink passes no arguments: its runtime properties instead.
+      argv = RuntimeProperties.arguments(RuntimeProperties.load());
+    }
+    int code = run(argv, CommandContext.ofProcess());
     if (!RunCommand.shutdownInProgress()) {
       System.exit(code);
     }
