@@ -1,5 +1,6 @@
 package io.minietl.kinesis;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -8,7 +9,9 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -124,6 +127,80 @@ public final class KplAggregation {
               + "-byte protobuf (truncated or altered)");
     }
     return new Decoder(data, MAGIC.length, end).aggregatedRecord();
+  }
+
+  /**
+   * The aggregated Kinesis record holding {@code records} in order, as the KPL writes it (magic
+   * bytes, protobuf, MD5), for producers and tests: {@link #deaggregate} of the result returns
+   * {@code records}. Their sub-sequence numbers must be 0, 1, ... in order; each partition key and
+   * explicit hash key is stored once in its table. Put the result with the first user record's
+   * partition key, as the KPL does. Kinesis accepts at most 1 MiB per record: keep the aggregate
+   * under that (the KPL's own limit is 51,200 bytes).
+   *
+   * @throws IllegalArgumentException if {@code records} is empty or out of order
+   */
+  public static byte[] aggregate(List<UserRecord> records) {
+    if (records.isEmpty()) {
+      throw new IllegalArgumentException("Invalid aggregate: no user records");
+    }
+    Map<String, Integer> partitionKeys = new LinkedHashMap<>();
+    Map<String, Integer> explicitHashKeys = new LinkedHashMap<>();
+    ByteArrayOutputStream body = new ByteArrayOutputStream();
+    for (int i = 0; i < records.size(); i++) {
+      UserRecord r = records.get(i);
+      if (r.subSequenceNumber() != i) {
+        throw new IllegalArgumentException(
+            "Invalid aggregate: user record "
+                + i
+                + " has sub-sequence number "
+                + r.subSequenceNumber()
+                + " (must be its index)");
+      }
+      ByteArrayOutputStream record = new ByteArrayOutputStream(r.data().length + 16);
+      writeVarint(record, 1 << 3 | WIRE_VARINT);
+      writeVarint(record, index(partitionKeys, r.partitionKey()));
+      if (r.explicitHashKey() != null) {
+        writeVarint(record, 2 << 3 | WIRE_VARINT);
+        writeVarint(record, index(explicitHashKeys, r.explicitHashKey()));
+      }
+      writeField(record, 3, r.data());
+      writeField(body, 3, record.toByteArray());
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream(body.size() + 64);
+    out.writeBytes(MAGIC);
+    for (String key : partitionKeys.keySet()) {
+      writeField(out, 1, key.getBytes(StandardCharsets.UTF_8));
+    }
+    for (String key : explicitHashKeys.keySet()) {
+      writeField(out, 2, key.getBytes(StandardCharsets.UTF_8));
+    }
+    out.writeBytes(body.toByteArray());
+    byte[] bytes = out.toByteArray();
+    out.writeBytes(md5(bytes, MAGIC.length, bytes.length - MAGIC.length));
+    return out.toByteArray();
+  }
+
+  private static int index(Map<String, Integer> table, String key) {
+    Integer index = table.get(key);
+    if (index == null) {
+      index = table.size();
+      table.put(key, index);
+    }
+    return index;
+  }
+
+  private static void writeField(ByteArrayOutputStream out, int field, byte[] value) {
+    writeVarint(out, field << 3 | WIRE_LENGTH_DELIMITED);
+    writeVarint(out, value.length);
+    out.writeBytes(value);
+  }
+
+  private static void writeVarint(ByteArrayOutputStream out, long value) {
+    while ((value & ~0x7FL) != 0) {
+      out.write((int) (value & 0x7F) | 0x80);
+      value >>>= 7;
+    }
+    out.write((int) value);
   }
 
   private static byte[] md5(byte[] data, int offset, int length) {

@@ -120,6 +120,54 @@ class KplAggregationTest {
   }
 
   @Test
+  void whatAggregateWritesTheKclReadsBack() {
+    Random random = new Random(7);
+    AggregatorUtil kcl = new AggregatorUtil();
+    List<KplAggregation.UserRecord> records = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      byte[] data = new byte[random.nextInt(300)];
+      random.nextBytes(data);
+      records.add(
+          new KplAggregation.UserRecord(
+              i, "pk-" + (i % 4), i % 3 == 0 ? Integer.toString(i * 1000) : null, data));
+    }
+    byte[] bytes = KplAggregation.aggregate(records);
+
+    List<KinesisClientRecord> theirs =
+        kcl.deaggregate(
+            List.of(
+                KinesisClientRecord.builder()
+                    .sequenceNumber("1")
+                    .partitionKey("pk-0")
+                    .data(ByteBuffer.wrap(bytes))
+                    .build()));
+    assertThat(theirs).hasSize(50);
+    for (int i = 0; i < 50; i++) {
+      KinesisClientRecord r = theirs.get(i);
+      assertThat(r.aggregated()).isTrue();
+      assertThat(r.subSequenceNumber()).isEqualTo(i);
+      assertThat(r.partitionKey()).isEqualTo("pk-" + (i % 4));
+      assertThat(r.explicitHashKey()).isEqualTo(records.get(i).explicitHashKey());
+      byte[] data = new byte[r.data().remaining()];
+      r.data().get(data);
+      assertThat(data).isEqualTo(records.get(i).data());
+    }
+    // The hand-written one-record aggregate, byte for byte.
+    assertThat(
+            KplAggregation.aggregate(
+                List.of(new KplAggregation.UserRecord(0, "a", null, new byte[] {'x'}))))
+        .isEqualTo(aggregated(HEX.parseHex("0a01611a0508001a0178")));
+    assertThatThrownBy(() -> KplAggregation.aggregate(List.of()))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(
+            () ->
+                KplAggregation.aggregate(
+                    List.of(new KplAggregation.UserRecord(1, "a", null, new byte[0]))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("sub-sequence number 1");
+  }
+
+  @Test
   void readsTheFieldsInAnyOrderAndSkipsUnknownOnes() {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     // records first (protobuf allows any field order), then an unknown varint field 9, an

@@ -20,6 +20,7 @@ public final class ErrorRecord {
   private final String sequenceNumber;
   private final String partitionKey;
   private final Instant approximateArrivalTime;
+  private final Long subSequenceNumber;
   private final byte[] raw;
 
   private ErrorRecord(Builder b) {
@@ -29,6 +30,11 @@ public final class ErrorRecord {
     this.sequenceNumber = requireNonBlank(b.sequenceNumber, "sequenceNumber");
     this.partitionKey = Objects.requireNonNull(b.partitionKey, "partitionKey");
     this.approximateArrivalTime = b.approximateArrivalTime;
+    if (b.subSequenceNumber != null && b.subSequenceNumber < 0) {
+      throw new IllegalArgumentException(
+          "Invalid sub-sequence number " + b.subSequenceNumber + ": must be >= 0");
+    }
+    this.subSequenceNumber = b.subSequenceNumber;
     this.raw = Objects.requireNonNull(b.raw, "raw").clone();
   }
 
@@ -44,7 +50,17 @@ public final class ErrorRecord {
         .sequenceNumber(sequenceNumber)
         .partitionKey(partitionKey)
         .approximateArrivalTime(approximateArrivalTime)
+        .subSequenceNumber(subSequenceNumber)
         .raw(raw);
+  }
+
+  /**
+   * The sub-sequence number of a user record of a KPL-aggregated Kinesis record (its index in it);
+   * null for a record that was not aggregated, and for an aggregated record that could not be
+   * de-aggregated ({@code kpl_corrupt}: the raw bytes are the whole Kinesis record).
+   */
+  public Long subSequenceNumber() {
+    return subSequenceNumber;
   }
 
   /** The stable reason code, e.g. {@code not_json}. */
@@ -108,13 +124,20 @@ public final class ErrorRecord {
         && sequenceNumber.equals(that.sequenceNumber)
         && partitionKey.equals(that.partitionKey)
         && Objects.equals(approximateArrivalTime, that.approximateArrivalTime)
+        && Objects.equals(subSequenceNumber, that.subSequenceNumber)
         && Arrays.equals(raw, that.raw);
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(
-                reason, message, shardId, sequenceNumber, partitionKey, approximateArrivalTime)
+                reason,
+                message,
+                shardId,
+                sequenceNumber,
+                partitionKey,
+                approximateArrivalTime,
+                subSequenceNumber)
             * 31
         + Arrays.hashCode(raw);
   }
@@ -145,6 +168,7 @@ public final class ErrorRecord {
     private String sequenceNumber;
     private String partitionKey;
     private Instant approximateArrivalTime;
+    private Long subSequenceNumber;
     private byte[] raw;
 
     private Builder() {}
@@ -181,6 +205,12 @@ public final class ErrorRecord {
 
     public Builder approximateArrivalTime(Instant approximateArrivalTime) {
       this.approximateArrivalTime = approximateArrivalTime;
+      return this;
+    }
+
+    /** The sub-sequence number of a KPL user record; null (the default) for a plain record. */
+    public Builder subSequenceNumber(Long subSequenceNumber) {
+      this.subSequenceNumber = subSequenceNumber;
       return this;
     }
 

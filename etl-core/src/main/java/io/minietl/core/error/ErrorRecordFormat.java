@@ -16,6 +16,10 @@ package io.minietl.core.error;
  * raw_base64} is standard base64 (RFC 4648, with padding) of the bytes exactly as Kinesis delivered
  * them. Readers ignore unknown keys and reject a {@code format_version} above {@link
  * #FORMAT_VERSION}.
+ *
+ * <p>{@code kinesis_sub_sequence_number} (a number) is present only for a user record of a
+ * KPL-aggregated Kinesis record, whose raw bytes are then that user record's data alone; it was
+ * added without a version change, since readers of version 1 ignore unknown keys.
  */
 public final class ErrorRecordFormat {
   /** The version this code writes, and the highest it reads. */
@@ -28,6 +32,7 @@ public final class ErrorRecordFormat {
   public static final String KEY_SEQUENCE_NUMBER = "kinesis_sequence_number";
   public static final String KEY_PARTITION_KEY = "kinesis_partition_key";
   public static final String KEY_APPROXIMATE_ARRIVAL_TIME = "approximate_arrival_time";
+  public static final String KEY_SUB_SEQUENCE_NUMBER = "kinesis_sub_sequence_number";
   public static final String KEY_RAW_BASE64 = "raw_base64";
 
   private ErrorRecordFormat() {}

@@ -142,6 +142,7 @@ public final class ErrorRecordReader implements Iterator<ErrorRecord>, Closeable
           .sequenceNumber(text(node, KEY_SEQUENCE_NUMBER, where))
           .partitionKey(text(node, KEY_PARTITION_KEY, where))
           .approximateArrivalTime(arrival == null ? null : Instant.parse(arrival))
+          .subSequenceNumber(optionalLong(node, KEY_SUB_SEQUENCE_NUMBER, where))
           .raw(Base64.getDecoder().decode(text(node, KEY_RAW_BASE64, where)))
           .build();
     } catch (DateTimeParseException e) {
@@ -163,6 +164,18 @@ public final class ErrorRecordReader implements Iterator<ErrorRecord>, Closeable
           "Invalid error record" + where + ": missing '" + key + "'");
     }
     return value.textValue();
+  }
+
+  private static Long optionalLong(JsonNode node, String key, String where) {
+    JsonNode value = node.get(key);
+    if (value == null || value.isNull()) {
+      return null;
+    }
+    if (!value.canConvertToLong() || !value.isIntegralNumber()) {
+      throw new IllegalArgumentException(
+          "Invalid error record" + where + ": '" + key + "' is not an integer");
+    }
+    return value.longValue();
   }
 
   private static String optionalText(JsonNode node, String key) {

@@ -89,6 +89,9 @@ public final class ErrorRecordWriter implements Closeable {
         gen.writeStringField(
             KEY_APPROXIMATE_ARRIVAL_TIME, record.approximateArrivalTime().toString());
       }
+      if (record.subSequenceNumber() != null) {
+        gen.writeNumberField(KEY_SUB_SEQUENCE_NUMBER, record.subSequenceNumber());
+      }
       gen.writeStringField(KEY_RAW_BASE64, Base64.getEncoder().encodeToString(record.raw()));
       gen.writeEndObject();
       gen.writeRaw('\n');

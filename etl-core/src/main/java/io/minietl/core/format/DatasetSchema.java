@@ -34,7 +34,15 @@ import org.apache.arrow.vector.types.pojo.Schema;
  *       {@code kinesis_partition_key}</td><td>utf8</td><td>no</td></tr>
  *   <tr><td>{@code approximate_arrival_time}, {@code ingestion_time}</td>
  *       <td>timestamp[us, UTC]</td><td>no</td></tr>
+ *   <tr><td>{@code kinesis_sub_sequence_number} (since version 2)</td><td>int64</td>
+ *       <td>yes: null for a record that was not KPL-aggregated</td></tr>
  * </table>
+ *
+ * <p>A row is identified by shard id, sequence number and sub-sequence number: the user records of
+ * one KPL-aggregated Kinesis record share its sequence number and have sub-sequence numbers 0, 1,
+ * ...; a record that was not aggregated has none. (A sequence number is either aggregated or not,
+ * so {@code coalesce(kinesis_sub_sequence_number, 0)} is a non-null key as unique.) Version 1
+ * shards have no such column: read it as null.
  *
  * <p>Strings are {@code utf8} (32-bit offsets), not {@code large_utf8}: the writer bounds a record
  * batch by bytes (a few MiB), far below the 2 GiB a 32-bit offset addresses, and {@code utf8} is
@@ -55,7 +63,7 @@ public final class DatasetSchema {
   public static final String FEATURES_KEY = "minietl.features";
 
   /** The schema version this code writes, and the newest it reads. */
-  public static final int CURRENT_VERSION = 1;
+  public static final int CURRENT_VERSION = 2;
 
   public static final String ARTICLE_ID = "article_id";
   public static final String TITLE = "title";
@@ -69,6 +77,7 @@ public final class DatasetSchema {
   public static final String KINESIS_PARTITION_KEY = "kinesis_partition_key";
   public static final String APPROXIMATE_ARRIVAL_TIME = "approximate_arrival_time";
   public static final String INGESTION_TIME = "ingestion_time";
+  public static final String KINESIS_SUB_SEQUENCE_NUMBER = "kinesis_sub_sequence_number";
 
   /** The input columns, in schema order. */
   public static final List<String> INPUT_COLUMNS =
@@ -81,9 +90,11 @@ public final class DatasetSchema {
           KINESIS_SEQUENCE_NUMBER,
           KINESIS_PARTITION_KEY,
           APPROXIMATE_ARRIVAL_TIME,
-          INGESTION_TIME);
+          INGESTION_TIME,
+          KINESIS_SUB_SEQUENCE_NUMBER);
 
   static final ArrowType UTF8 = ArrowType.Utf8.INSTANCE;
+  static final ArrowType INT64 = new ArrowType.Int(64, true);
   static final ArrowType TIMESTAMP = new ArrowType.Timestamp(TimeUnit.MICROSECOND, "UTC");
   private static final Pattern FEATURE_NAME = Pattern.compile("[a-z][a-z0-9_]*");
   private static final Set<String> RESERVED;
@@ -135,6 +146,7 @@ public final class DatasetSchema {
     fields.add(field(KINESIS_PARTITION_KEY, UTF8, false));
     fields.add(field(APPROXIMATE_ARRIVAL_TIME, TIMESTAMP, false));
     fields.add(field(INGESTION_TIME, TIMESTAMP, false));
+    fields.add(field(KINESIS_SUB_SEQUENCE_NUMBER, INT64, true));
     Map<String, String> metadata = new LinkedHashMap<>();
     metadata.put(VERSION_KEY, Integer.toString(CURRENT_VERSION));
     metadata.put(FEATURES_KEY, String.join(",", names));

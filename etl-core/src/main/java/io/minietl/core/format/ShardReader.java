@@ -24,6 +24,7 @@ import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.BaseIntVector;
+import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.TimeStampMicroTZVector;
 import org.apache.arrow.vector.TypeLayout;
 import org.apache.arrow.vector.VarCharVector;
@@ -304,6 +305,9 @@ public final class ShardReader implements AutoCloseable {
         VarCharVector partitionKey = varChar(batch, DatasetSchema.KINESIS_PARTITION_KEY);
         TimeStampMicroTZVector arrival = timestamp(batch, DatasetSchema.APPROXIMATE_ARRIVAL_TIME);
         TimeStampMicroTZVector ingestion = timestamp(batch, DatasetSchema.INGESTION_TIME);
+        // Absent in schema version 1: every row's sub-sequence number is null.
+        BigIntVector subSequence =
+            (BigIntVector) batch.getVector(DatasetSchema.KINESIS_SUB_SEQUENCE_NUMBER);
         BaseIntVector[] featureVectors = new BaseIntVector[features.size()];
         for (int f = 0; f < featureVectors.length; f++) {
           featureVectors[f] = (BaseIntVector) batch.getVector(features.get(f));
@@ -325,7 +329,8 @@ public final class ShardReader implements AutoCloseable {
                   string(sequence, r),
                   string(partitionKey, r),
                   instant(arrival, r),
-                  instant(ingestion, r));
+                  instant(ingestion, r),
+                  subSequence == null || subSequence.isNull(r) ? null : subSequence.get(r));
           long[] values = new long[featureVectors.length];
           for (int f = 0; f < values.length; f++) {
             values[f] = featureVectors[f].getValueAsLong(r);

@@ -86,6 +86,7 @@ public final class ShardWriter implements AutoCloseable {
   private final VarCharVector partitionKey;
   private final TimeStampMicroTZVector arrivalTime;
   private final TimeStampMicroTZVector ingestionTime;
+  private final BigIntVector subSequenceNumber;
   private final FeatureStatsAccumulator[] stats;
 
   private int batchRows;
@@ -130,6 +131,8 @@ public final class ShardWriter implements AutoCloseable {
       this.arrivalTime =
           (TimeStampMicroTZVector) root.getVector(DatasetSchema.APPROXIMATE_ARRIVAL_TIME);
       this.ingestionTime = (TimeStampMicroTZVector) root.getVector(DatasetSchema.INGESTION_TIME);
+      this.subSequenceNumber =
+          (BigIntVector) root.getVector(DatasetSchema.KINESIS_SUB_SEQUENCE_NUMBER);
       List<String> names = registry.names();
       this.featureVectors = new FieldVector[featureCount];
       this.featureIsInt32 = new boolean[featureCount];
@@ -216,7 +219,7 @@ public final class ShardWriter implements AutoCloseable {
       }
     }
     int i = batchRows;
-    long bytes = fixedFeatureBytes + 3L * TIMESTAMP_BYTES + 10L * UTF8_OVERHEAD;
+    long bytes = fixedFeatureBytes + 4L * TIMESTAMP_BYTES + 10L * UTF8_OVERHEAD;
     bytes += setString(articleId, i, article.articleId());
     bytes += setString(title, i, article.title());
     bytes += setString(author, i, article.author());
@@ -238,6 +241,11 @@ public final class ShardWriter implements AutoCloseable {
     bytes += setString(partitionKey, i, provenance.partitionKey());
     setTimestamp(arrivalTime, i, provenance.approximateArrivalTime());
     setTimestamp(ingestionTime, i, provenance.ingestionTime());
+    if (provenance.subSequenceNumber() == null) {
+      subSequenceNumber.setNull(i);
+    } else {
+      subSequenceNumber.setSafe(i, provenance.subSequenceNumber());
+    }
     batchRows++;
     batchBytes += bytes;
     rows++;

@@ -60,6 +60,37 @@ class ErrorRecordWriterTest {
   }
 
   @Test
+  void aKplUserRecordCarriesItsSubSequenceNumberAndAPlainOneHasNoKey() throws Exception {
+    ErrorRecord user =
+        record(InvalidReason.NOT_JSON, "x".getBytes(StandardCharsets.UTF_8), "497").toBuilder()
+            .subSequenceNumber(3L)
+            .build();
+    ErrorRecord plain = record(InvalidReason.NOT_JSON, "y".getBytes(StandardCharsets.UTF_8), "498");
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (ErrorRecordWriter w = ErrorRecordWriter.create(out)) {
+      w.write(user);
+      w.write(plain);
+    }
+    String[] lines = out.toString(StandardCharsets.UTF_8).split("\n");
+    assertThat(new ObjectMapper().readTree(lines[0]).get("kinesis_sub_sequence_number").longValue())
+        .isEqualTo(3);
+    assertThat(lines[1]).doesNotContain("kinesis_sub_sequence_number");
+    assertThat(ErrorRecordReader.parseLine(lines[0])).isEqualTo(user);
+    assertThat(ErrorRecordReader.parseLine(lines[0]).subSequenceNumber()).isEqualTo(3L);
+    assertThat(ErrorRecordReader.parseLine(lines[1])).isEqualTo(plain);
+    assertThat(ErrorRecordReader.parseLine(lines[1]).subSequenceNumber()).isNull();
+    assertThat(user).isNotEqualTo(user.toBuilder().subSequenceNumber(4L).build());
+    assertThatThrownBy(
+            () ->
+                ErrorRecordReader.parseLine(
+                    lines[0].replace(
+                        "\"kinesis_sub_sequence_number\":3",
+                        "\"kinesis_sub_sequence_number\":\"3\"")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("kinesis_sub_sequence_number");
+  }
+
+  @Test
   void gzipFileRoundTripsBinaryGarbageAndCountsWhatItWrote() throws Exception {
     Random random = new Random(42);
     List<ErrorRecord> written = new ArrayList<>();

@@ -47,7 +47,8 @@ class DatasetSchemaTest {
             "kinesis_sequence_number",
             "kinesis_partition_key",
             "approximate_arrival_time",
-            "ingestion_time");
+            "ingestion_time",
+            "kinesis_sub_sequence_number");
     Schema arrow = schema.arrowSchema();
     assertThat(arrow.findField("article_id").getType()).isEqualTo(ArrowType.Utf8.INSTANCE);
     assertThat(arrow.findField("article_id").isNullable()).isFalse();
@@ -57,10 +58,13 @@ class DatasetSchemaTest {
         .isEqualTo(new ArrowType.Timestamp(TimeUnit.MICROSECOND, "UTC"));
     assertThat(arrow.findField("publish_date").isNullable()).isTrue();
     assertThat(arrow.findField("ingestion_time").isNullable()).isFalse();
+    assertThat(arrow.findField("kinesis_sub_sequence_number").getType())
+        .isEqualTo(new ArrowType.Int(64, true));
+    assertThat(arrow.findField("kinesis_sub_sequence_number").isNullable()).isTrue();
     assertThat(arrow.findField("word_count").getType()).isEqualTo(new ArrowType.Int(32, true));
     assertThat(arrow.findField("long_feature").getType()).isEqualTo(new ArrowType.Int(64, true));
     assertThat(arrow.getCustomMetadata())
-        .containsEntry("minietl.schema.version", "1")
+        .containsEntry("minietl.schema.version", "2")
         .containsEntry("minietl.features", "word_count,char_count,sentence_count,long_feature");
     assertThat(schema.featureNames())
         .containsExactly("word_count", "char_count", "sentence_count", "long_feature");
@@ -88,10 +92,10 @@ class DatasetSchemaTest {
 
   @Test
   void readerRejectsAFutureSchemaVersionNamingIt() {
-    byte[] bytes = fileWithMetadata(Map.of("minietl.schema.version", "2", "minietl.features", ""));
+    byte[] bytes = fileWithMetadata(Map.of("minietl.schema.version", "3", "minietl.features", ""));
     assertThatThrownBy(() -> ShardReader.open(bytes))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("schema version 2")
+        .hasMessageContaining("schema version 3")
         .hasMessageContaining("upgrade");
   }
 
@@ -111,10 +115,11 @@ class DatasetSchemaTest {
   }
 
   @Test
-  void version1WrittenByThisCodeIsReadable() {
+  void version2WrittenByThisCodeIsReadable() {
+    // Version 1 (no sub-sequence column) is read too: ShardRoundTripTest.
     byte[] bytes = SampleRows.write(List.of(), ShardCompression.NONE, b -> {});
     try (ShardReader reader = ShardReader.open(bytes)) {
-      assertThat(reader.schema().version()).isEqualTo(1);
+      assertThat(reader.schema().version()).isEqualTo(2);
     }
   }
 

@@ -51,7 +51,9 @@ final class SampleRows {
               "4963" + "0".repeat(40) + i,
               "pk-" + (i % 7) + "-ключ",
               Instant.parse("2026-11-28T10:00:00.000001Z").plusMillis(i),
-              Instant.parse("2026-11-28T10:00:01.5Z").plusMillis(i));
+              Instant.parse("2026-11-28T10:00:01.5Z").plusMillis(i),
+              // Some rows are user records of KPL aggregates, the rest are not.
+              i % 4 == 0 ? null : (long) (i % 5) + (i == 1 ? Long.MAX_VALUE - 1 : 0));
       rows.add(new ShardRow(article, provenance, FEATURES.computeAll(article)));
     }
     return rows;

@@ -135,6 +135,71 @@ class ShardRoundTripTest {
   }
 
   @Test
+  void aVersion1ShardHasNoSubSequenceColumnAndReadsAsNull() throws Exception {
+    List<ShardRow> rows = SampleRows.rows(9);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (ShardWriter writer =
+        ShardWriter.builder()
+            .output(out)
+            .features(SampleRows.FEATURES)
+            .compression(ShardCompression.NONE)
+            .build()) {
+      for (ShardRow row : rows) {
+        writer.append(row.article(), row.provenance(), row.featureValues());
+      }
+      writer.finish();
+    }
+    // A version 1 shard is the same file without the column and with version 1 in its metadata.
+    ByteArrayOutputStream v1 = new ByteArrayOutputStream();
+    try (RootAllocator allocator = new RootAllocator();
+        ArrowFileReader in =
+            new ArrowFileReader(
+                new ByteArrayReadableSeekableByteChannel(out.toByteArray()), allocator)) {
+      VectorSchemaRoot source = in.getVectorSchemaRoot();
+      List<org.apache.arrow.vector.types.pojo.Field> fields =
+          source.getSchema().getFields().stream()
+              .filter(f -> !f.getName().equals(DatasetSchema.KINESIS_SUB_SEQUENCE_NUMBER))
+              .toList();
+      Map<String, String> metadata = new LinkedHashMap<>(source.getSchema().getCustomMetadata());
+      metadata.put(DatasetSchema.VERSION_KEY, "1");
+      try (VectorSchemaRoot target =
+              VectorSchemaRoot.create(
+                  new org.apache.arrow.vector.types.pojo.Schema(fields, metadata), allocator);
+          org.apache.arrow.vector.ipc.ArrowFileWriter writer =
+              new org.apache.arrow.vector.ipc.ArrowFileWriter(
+                  target, null, Channels.newChannel(v1))) {
+        writer.start();
+        while (in.loadNextBatch()) {
+          for (var field : fields) {
+            source
+                .getVector(field.getName())
+                .makeTransferPair(target.getVector(field.getName()))
+                .transfer();
+          }
+          target.setRowCount(source.getRowCount());
+          writer.writeBatch();
+        }
+        writer.end();
+      }
+    }
+
+    try (ShardReader reader = ShardReader.open(v1.toByteArray())) {
+      assertThat(reader.schema().version()).isEqualTo(1);
+      List<ShardRow> read = reader.readRows();
+      assertThat(read).hasSize(9);
+      assertThat(read).allSatisfy(r -> assertThat(r.provenance().subSequenceNumber()).isNull());
+      assertThat(read.get(1).provenance().sequenceNumber())
+          .isEqualTo(rows.get(1).provenance().sequenceNumber());
+    }
+    // The version 2 rows themselves kept their sub-sequence numbers (null where not aggregated).
+    try (ShardReader reader = ShardReader.open(out.toByteArray())) {
+      assertThat(reader.readRows())
+          .extracting(r -> r.provenance().subSequenceNumber())
+          .containsExactly(null, Long.MAX_VALUE, 2L, 3L, null, 0L, 1L, 2L, null);
+    }
+  }
+
+  @Test
   void timestampsAreTruncatedToMicroseconds() {
     ShardRow row = SampleRows.rows(1).get(0);
     ShardRow precise =
