@@ -68,7 +68,17 @@ record DatasetCommittable(
     if (a.sequenceNumber() == null) {
       return false;
     }
-    return new BigInteger(a.sequenceNumber()).compareTo(new BigInteger(b.sequenceNumber())) >= 0;
+    int bySequence =
+        new BigInteger(a.sequenceNumber()).compareTo(new BigInteger(b.sequenceNumber()));
+    if (bySequence != 0) {
+      return bySequence > 0;
+    }
+    // The same record: a whole one is past every user record of it; else the higher user record.
+    if (a.subSequenceNumber().isEmpty()) {
+      return true;
+    }
+    return b.subSequenceNumber().isPresent()
+        && a.subSequenceNumber().getAsLong() >= b.subSequenceNumber().getAsLong();
   }
 
   /**

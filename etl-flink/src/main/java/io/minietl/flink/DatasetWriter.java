@@ -10,6 +10,7 @@ import io.minietl.core.manifest.ManifestPaths;
 import io.minietl.core.manifest.ShardCheckpoint;
 import io.minietl.core.manifest.ShardEntry;
 import io.minietl.core.metrics.MetricNames;
+import io.minietl.core.record.InvalidReason;
 import io.minietl.core.record.ParseResult;
 import io.minietl.core.record.Provenance;
 import io.minietl.core.record.RecordParser;
@@ -63,6 +64,7 @@ final class DatasetWriter implements CommittingSinkWriter<KinesisElement, Datase
   private final Clock clock;
   private final List<Sealed> sealed = new ArrayList<>();
   private final Map<String, String> lastSequenceByShard = new LinkedHashMap<>();
+  private final Map<String, Long> lastSubSequenceByShard = new HashMap<>();
   private final Set<String> endedShards = new LinkedHashSet<>();
   private OpenShard shard;
   private Path errorFile;
@@ -158,14 +160,19 @@ final class DatasetWriter implements CommittingSinkWriter<KinesisElement, Datase
     }
     Instant now = clock.instant();
     recordsRead.inc();
-    ParseResult result = parser.parse(e.data);
+    ParseResult result =
+        e.aggregateError != null
+            ? ParseResult.invalid(InvalidReason.KPL_CORRUPT, e.aggregateError)
+            : parser.parse(e.data);
     if (result.isValid()) {
       rowsWritten.inc();
       if (shard == null) {
         shard = new OpenShard();
       }
       shard.add(
-          result, Provenance.of(e.shardId, e.sequenceNumber, e.partitionKey, e.arrival(), now));
+          result,
+          Provenance.of(
+              e.shardId, e.sequenceNumber, e.partitionKey, e.arrival(), now, e.subSequenceNumber));
       if (shard.isFull()) {
         sealed.add(shard.seal());
         shard = null;
@@ -186,10 +193,16 @@ final class DatasetWriter implements CommittingSinkWriter<KinesisElement, Datase
               .sequenceNumber(e.sequenceNumber)
               .partitionKey(e.partitionKey)
               .approximateArrivalTime(e.arrival())
+              .subSequenceNumber(e.subSequenceNumber)
               .raw(e.data)
               .build());
     }
     lastSequenceByShard.put(e.shardId, e.sequenceNumber);
+    if (e.subSequenceNumber == null) {
+      lastSubSequenceByShard.remove(e.shardId);
+    } else {
+      lastSubSequenceByShard.put(e.shardId, e.subSequenceNumber);
+    }
   }
 
   @Override
@@ -231,11 +244,19 @@ final class DatasetWriter implements CommittingSinkWriter<KinesisElement, Datase
       errorFile = null;
     }
     Map<String, ShardCheckpoint> positions = new LinkedHashMap<>();
-    lastSequenceByShard.forEach((id, seq) -> positions.put(id, ShardCheckpoint.at(seq)));
+    lastSequenceByShard.forEach(
+        (id, seq) ->
+            positions.put(
+                id,
+                // Inside a KPL aggregate: committed up to and including that user record.
+                lastSubSequenceByShard.containsKey(id)
+                    ? ShardCheckpoint.at(seq, lastSubSequenceByShard.get(id))
+                    : ShardCheckpoint.at(seq)));
     for (String id : endedShards) {
       positions.put(id, ShardCheckpoint.closed(lastSequenceByShard.get(id)));
     }
     lastSequenceByShard.clear();
+    lastSubSequenceByShard.clear();
     endedShards.clear();
     DatasetCommittable c = new DatasetCommittable(shards, errorFiles, positions);
     return c.isEmpty() ? List.of() : List.of(c);

@@ -25,7 +25,8 @@ record EnumeratorState(Set<String> assigned, List<ShardSplit> unassigned) {
       new SimpleVersionedSerializer<>() {
         @Override
         public int getVersion() {
-          return 1;
+          // 2: the splits in ShardSplitSerializer's format 2 (with a sub-sequence number).
+          return 2;
         }
 
         @Override
@@ -46,7 +47,7 @@ record EnumeratorState(Set<String> assigned, List<ShardSplit> unassigned) {
 
         @Override
         public EnumeratorState deserialize(int version, byte[] serialized) throws IOException {
-          if (version != 1) {
+          if (version != 1 && version != 2) {
             throw new IOException("Unknown enumerator state version " + version);
           }
           try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(serialized))) {
@@ -58,7 +59,7 @@ record EnumeratorState(Set<String> assigned, List<ShardSplit> unassigned) {
             int m = in.readInt();
             List<ShardSplit> unassigned = new ArrayList<>(m);
             for (int i = 0; i < m; i++) {
-              unassigned.add(ShardSplitSerializer.read(in));
+              unassigned.add(ShardSplitSerializer.read(in, version));
             }
             return new EnumeratorState(assigned, unassigned);
           }

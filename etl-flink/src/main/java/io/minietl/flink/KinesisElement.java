@@ -15,6 +15,12 @@ public final class KinesisElement {
   public int arrivalNano;
   public byte[] data;
 
+  /** The KPL sub-sequence number of a user record of an aggregate; null for a plain record. */
+  public Long subSequenceNumber;
+
+  /** Why a record with the KPL magic bytes could not be de-aggregated; null otherwise. */
+  public String aggregateError;
+
   /** True for the end-of-shard marker, which carries nothing else but the shard id. */
   public boolean shardEnd;
 
@@ -22,7 +28,20 @@ public final class KinesisElement {
 
   static KinesisElement record(
       String shardId, String sequenceNumber, String partitionKey, Instant arrival, byte[] data) {
+    return record(shardId, sequenceNumber, null, partitionKey, arrival, data, null);
+  }
+
+  static KinesisElement record(
+      String shardId,
+      String sequenceNumber,
+      Long subSequenceNumber,
+      String partitionKey,
+      Instant arrival,
+      byte[] data,
+      String aggregateError) {
     KinesisElement e = new KinesisElement();
+    e.subSequenceNumber = subSequenceNumber;
+    e.aggregateError = aggregateError;
     e.shardId = shardId;
     e.sequenceNumber = sequenceNumber;
     e.partitionKey = partitionKey;

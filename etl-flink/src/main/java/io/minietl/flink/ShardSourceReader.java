@@ -98,10 +98,12 @@ final class ShardSourceReader
               KinesisElement.record(
                   item.shardId(),
                   r.sequenceNumber(),
+                  r.subSequenceNumber(),
                   r.partitionKey(),
                   r.approximateArrivalTime(),
-                  r.data()));
-          state.emitted(r.sequenceNumber());
+                  r.data(),
+                  r.aggregateError()));
+          state.emitted(r.sequenceNumber(), r.subSequenceNumber());
         }
         case SHARD_END -> {
           output.collect(KinesisElement.endOf(item.shardId()));

@@ -38,12 +38,20 @@ final class ShardSplit implements SourceSplit {
     return start;
   }
 
-  /** This split resuming after {@code lastSequenceNumber} (null: unchanged). */
-  ShardSplit after(String lastSequenceNumber) {
-    return lastSequenceNumber == null
-        ? this
-        : new ShardSplit(
-            shardId, parentShardIds, StartPosition.afterSequenceNumber(lastSequenceNumber));
+  /**
+   * This split resuming after {@code lastSequenceNumber} (null: unchanged) or, with a {@code
+   * lastSubSequenceNumber}, after that user record of the KPL aggregate at it.
+   */
+  ShardSplit after(String lastSequenceNumber, Long lastSubSequenceNumber) {
+    if (lastSequenceNumber == null) {
+      return this;
+    }
+    return new ShardSplit(
+        shardId,
+        parentShardIds,
+        lastSubSequenceNumber == null
+            ? StartPosition.afterSequenceNumber(lastSequenceNumber)
+            : StartPosition.afterSubSequenceNumber(lastSequenceNumber, lastSubSequenceNumber));
   }
 
   @Override

@@ -110,13 +110,17 @@ final class ShardSplitReader implements SplitReader<SourceItem, ShardSplit> {
       s.failures = 0;
       List<StreamRecord> records = batch.records();
       List<SourceItem> items = new ArrayList<>(records.size() + 1);
+      StartPosition start = s.split.start();
       for (StreamRecord r : records) {
-        items.add(SourceItem.record(shardId, r));
+        // Resumed inside a KPL aggregate: its user records up to the committed one are in.
+        if (!start.isPast(r)) {
+          items.add(SourceItem.record(shardId, r));
+        }
       }
       long now = System.nanoTime();
       if (!records.isEmpty()) {
         s.lastSequence = records.get(records.size() - 1).sequenceNumber();
-        s.limit = nextLimit(records);
+        s.limit = batch.nextLimit(options.callBytes(), options.recordsPerCall());
         s.lastRecordNanos = now;
       }
       if (batch.isShardEnd()) {
@@ -187,15 +191,6 @@ final class ShardSplitReader implements SplitReader<SourceItem, ShardSplit> {
           SourceItem.marker(
               idle ? SourceItem.Kind.IDLE : SourceItem.Kind.ACTIVE, s.split.shardId()));
     }
-  }
-
-  private int nextLimit(List<StreamRecord> page) {
-    long bytes = 0;
-    for (StreamRecord r : page) {
-      bytes += r.data().length;
-    }
-    long average = Math.max(1, bytes / page.size());
-    return (int) Math.max(1, Math.min(options.recordsPerCall(), options.callBytes() / average));
   }
 
   private void waitForWakeUp(long nanos) {

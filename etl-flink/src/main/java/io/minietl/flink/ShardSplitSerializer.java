@@ -11,10 +11,13 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 
-/** {@link ShardSplit}s in Flink state: shard id, parents, start position. */
+/**
+ * {@link ShardSplit}s in Flink state: shard id, parents, start position. Version 2 adds the start
+ * position's sub-sequence number (a resume inside a KPL aggregate); version 1 is still read.
+ */
 final class ShardSplitSerializer implements SimpleVersionedSerializer<ShardSplit> {
   static final ShardSplitSerializer INSTANCE = new ShardSplitSerializer();
-  private static final int VERSION = 1;
+  static final int VERSION = 2;
 
   @Override
   public int getVersion() {
@@ -32,11 +35,12 @@ final class ShardSplitSerializer implements SimpleVersionedSerializer<ShardSplit
 
   @Override
   public ShardSplit deserialize(int version, byte[] serialized) throws IOException {
-    if (version != VERSION) {
-      throw new IOException("Unknown shard split version " + version + " (this code reads 1)");
+    if (version < 1 || version > VERSION) {
+      throw new IOException(
+          "Unknown shard split version " + version + " (this code reads 1 to " + VERSION + ")");
     }
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(serialized))) {
-      return read(in);
+      return read(in, version);
     }
   }
 
@@ -57,9 +61,14 @@ final class ShardSplitSerializer implements SimpleVersionedSerializer<ShardSplit
       out.writeLong(s.timestamp().getEpochSecond());
       out.writeInt(s.timestamp().getNano());
     }
+    out.writeBoolean(s.subSequenceNumber() != null);
+    if (s.subSequenceNumber() != null) {
+      out.writeLong(s.subSequenceNumber());
+    }
   }
 
-  static ShardSplit read(DataInputStream in) throws IOException {
+  /** A split as {@link #write} wrote it in format {@code version}. */
+  static ShardSplit read(DataInputStream in, int version) throws IOException {
     String shardId = in.readUTF();
     int parents = in.readInt();
     List<String> parentIds = new ArrayList<>(parents);
@@ -70,6 +79,7 @@ final class ShardSplitSerializer implements SimpleVersionedSerializer<ShardSplit
     String sequence = in.readBoolean() ? in.readUTF() : null;
     Instant timestamp =
         in.readBoolean() ? Instant.ofEpochSecond(in.readLong(), in.readInt()) : null;
-    return new ShardSplit(shardId, parentIds, new StartPosition(type, sequence, timestamp));
+    Long sub = version >= 2 && in.readBoolean() ? in.readLong() : null;
+    return new ShardSplit(shardId, parentIds, new StartPosition(type, sequence, timestamp, sub));
   }
 }

@@ -4,17 +4,20 @@ package io.minietl.flink;
 final class ShardSplitState {
   private final ShardSplit split;
   private String lastSequenceNumber;
+  private Long lastSubSequenceNumber;
 
   ShardSplitState(ShardSplit split) {
     this.split = split;
   }
 
-  void emitted(String sequenceNumber) {
+  /** {@code subSequenceNumber}: of a KPL user record, null for a plain record. */
+  void emitted(String sequenceNumber, Long subSequenceNumber) {
     this.lastSequenceNumber = sequenceNumber;
+    this.lastSubSequenceNumber = subSequenceNumber;
   }
 
   /** The split as a Flink checkpoint holds it: resuming after the last record emitted. */
   ShardSplit toSplit() {
-    return split.after(lastSequenceNumber);
+    return split.after(lastSequenceNumber, lastSubSequenceNumber);
   }
 }

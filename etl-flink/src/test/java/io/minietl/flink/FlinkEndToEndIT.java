@@ -26,7 +26,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * Test 1 of issue 8: a 4-shard stream with malformed records mixed in, read by the job at
  * parallelism 2 on a MiniCluster until idle, on each emulator: every valid record exactly once with
  * etl-core's word count, every malformed one in errors/ with its reason, statistics equal to those
- * recomputed from the rows (PutLog), written by the job's writer id.
+ * recomputed from the rows (PutLog), written by the job's writer id. Some records are KPL
+ * aggregates (and one a corrupt aggregate).
  */
 @LocalStack
 class FlinkEndToEndIT {
@@ -44,6 +45,9 @@ class FlinkEndToEndIT {
     int count = flavor == KinesisFlavor.KINESALITE ? 3000 : 1000;
     PutLog log = new PutLog();
     log.putBatch(kinesis.client(), stream, new Random(11), 0, count, 50, 23);
+    // KPL aggregates too (issue 10 item 8): de-aggregated, each user record once, a corrupt one
+    // as kpl_corrupt; their sub-sequence numbers are part of the identity PutLog checks.
+    log.putAggregated(kinesis.client(), stream, new Random(12), count, 40, 6, 50);
 
     runUntilIdle(
         JobConnections.of(stream, dataset, emulators.environment(flavor), null), options(), 2);

@@ -11,6 +11,7 @@ import io.minietl.core.manifest.ManifestPaths;
 import io.minietl.core.manifest.ShardCheckpoint;
 import io.minietl.core.manifest.ShardEntry;
 import io.minietl.core.manifest.StreamIdentity;
+import io.minietl.core.record.InvalidReason;
 import io.minietl.core.record.ParseResult;
 import io.minietl.core.record.Provenance;
 import io.minietl.core.record.RecordParser;
@@ -285,13 +286,32 @@ public final class IngestRunner {
     for (StreamRecord r : batch.records()) {
       recordsRead++;
       bytesRead += r.data().length;
+      if (r.aggregateError() != null) {
+        pending.addError(
+            ErrorRecord.builder()
+                .reason(InvalidReason.KPL_CORRUPT)
+                .message(r.aggregateError())
+                .shardId(shardId)
+                .sequenceNumber(r.sequenceNumber())
+                .partitionKey(r.partitionKey())
+                .approximateArrivalTime(r.approximateArrivalTime())
+                .raw(r.data())
+                .build());
+        errorRecords++;
+        continue;
+      }
       ParseResult result = parser.parse(r.data());
       if (result.isValid()) {
         long[] values = features.computeAll(result.article());
         pending.addRow(
             result.article(),
             Provenance.of(
-                shardId, r.sequenceNumber(), r.partitionKey(), r.approximateArrivalTime(), now),
+                shardId,
+                r.sequenceNumber(),
+                r.partitionKey(),
+                r.approximateArrivalTime(),
+                now,
+                r.subSequenceNumber()),
             values);
         rowsWritten++;
         rows++;
@@ -309,6 +329,7 @@ public final class IngestRunner {
                 .sequenceNumber(r.sequenceNumber())
                 .partitionKey(r.partitionKey())
                 .approximateArrivalTime(r.approximateArrivalTime())
+                .subSequenceNumber(r.subSequenceNumber())
                 .raw(r.data())
                 .build());
         errorRecords++;

@@ -40,6 +40,8 @@ final class PendingCommit implements AutoCloseable {
   private ErrorRecordWriter errorWriter;
   private final Map<String, String> lastSequenceByShard = new LinkedHashMap<>();
   private final Map<String, Instant> lastArrivalByShard = new LinkedHashMap<>();
+  // The sub-sequence number of the last record of a shard when it is a KPL user record.
+  private final Map<String, Long> lastSubSequenceByShard = new LinkedHashMap<>();
   private final Set<String> endedShards = new LinkedHashSet<>();
   private Instant minIngestion;
   private Instant maxIngestion;
@@ -80,6 +82,7 @@ final class PendingCommit implements AutoCloseable {
     maxIngestion = maxIngestion == null || t.isAfter(maxIngestion) ? t : maxIngestion;
     lastSequenceByShard.put(provenance.shardId(), provenance.sequenceNumber());
     lastArrivalByShard.put(provenance.shardId(), provenance.approximateArrivalTime());
+    lastSubSequence(provenance.shardId(), provenance.subSequenceNumber());
   }
 
   void addError(ErrorRecord error) {
@@ -96,6 +99,15 @@ final class PendingCommit implements AutoCloseable {
     errorWriter.write(error);
     lastSequenceByShard.put(error.shardId(), error.sequenceNumber());
     lastArrivalByShard.put(error.shardId(), error.approximateArrivalTime());
+    lastSubSequence(error.shardId(), error.subSequenceNumber());
+  }
+
+  private void lastSubSequence(String shardId, Long subSequenceNumber) {
+    if (subSequenceNumber == null) {
+      lastSubSequenceByShard.remove(shardId);
+    } else {
+      lastSubSequenceByShard.put(shardId, subSequenceNumber);
+    }
   }
 
   /** Marks a Kinesis shard as read to its end (its checkpoint becomes closed). */
@@ -158,7 +170,12 @@ final class PendingCommit implements AutoCloseable {
     lastSequenceByShard.forEach(
         (shard, seq) ->
             positions.put(
-                shard, ShardCheckpoint.at(seq).withArrivalTime(lastArrivalByShard.get(shard))));
+                shard,
+                // Inside a KPL aggregate: committed up to and including that user record.
+                (lastSubSequenceByShard.containsKey(shard)
+                        ? ShardCheckpoint.at(seq, lastSubSequenceByShard.get(shard))
+                        : ShardCheckpoint.at(seq))
+                    .withArrivalTime(lastArrivalByShard.get(shard))));
     for (String shard : endedShards) {
       positions.put(
           shard,

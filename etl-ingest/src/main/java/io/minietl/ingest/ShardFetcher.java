@@ -185,7 +185,12 @@ final class ShardFetcher implements Runnable {
         List<StreamRecord> records = batch.records();
         if (!records.isEmpty()) {
           lastSequence = records.get(records.size() - 1).sequenceNumber();
-          limit = nextLimit(records);
+          limit = batch.nextLimit(settings.callBytes(), settings.recordsPerCall());
+        }
+        if (start.subSequenceNumber() != null) {
+          // Resumed inside a KPL aggregate: its user records up to the committed one are in.
+          StartPosition from = start;
+          records = records.stream().filter(r -> !from.isPast(r)).toList();
         }
         buffer.put(
             FetchedBatch.of(
@@ -304,12 +309,4 @@ final class ShardFetcher implements Runnable {
   }
 
   /** {@code callBytes} over the page's average record size, within 1..recordsPerCall. */
-  private int nextLimit(List<StreamRecord> page) {
-    long bytes = 0;
-    for (StreamRecord r : page) {
-      bytes += r.data().length;
-    }
-    long average = Math.max(1, bytes / page.size());
-    return (int) Math.max(1, Math.min(settings.recordsPerCall(), settings.callBytes() / average));
-  }
 }

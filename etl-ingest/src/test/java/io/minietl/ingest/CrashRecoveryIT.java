@@ -9,6 +9,7 @@ import io.minietl.core.manifest.DatasetState;
 import io.minietl.core.manifest.ManifestPaths;
 import io.minietl.core.stats.FeatureStats;
 import io.minietl.core.storage.ObjectInfo;
+import io.minietl.kinesis.KplAggregation;
 import io.minietl.s3.S3ObjectStore;
 import io.minietl.testing.Emulators;
 import io.minietl.testing.KinesisEmulator;
@@ -43,6 +44,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
 
@@ -270,22 +272,33 @@ class CrashRecoveryIT {
   private static void assertExactlyOnce(Datasets.Contents c, Produced p) {
     List<String> rowKeys =
         c.rows().stream()
-            .map(r -> key(r.provenance().shardId(), r.provenance().sequenceNumber()))
+            .map(
+                r ->
+                    key(
+                        r.provenance().shardId(),
+                        r.provenance().sequenceNumber(),
+                        r.provenance().subSequenceNumber()))
             .toList();
     assertThat(rowKeys).doesNotHaveDuplicates();
     assertThat(new HashSet<>(rowKeys)).isEqualTo(p.validWordCounts.keySet());
     for (ShardRow row : c.rows()) {
-      String k = key(row.provenance().shardId(), row.provenance().sequenceNumber());
+      String k =
+          key(
+              row.provenance().shardId(),
+              row.provenance().sequenceNumber(),
+              row.provenance().subSequenceNumber());
       assertThat(row.featureValues()[0])
           .as("word_count of %s", k)
           .isEqualTo(p.validWordCounts.get(k));
     }
     List<String> errorKeys =
-        c.errors().stream().map(e -> key(e.shardId(), e.sequenceNumber())).toList();
+        c.errors().stream()
+            .map(e -> key(e.shardId(), e.sequenceNumber(), e.subSequenceNumber()))
+            .toList();
     assertThat(errorKeys).doesNotHaveDuplicates();
     Map<String, String> reasons = new HashMap<>();
     for (ErrorRecord e : c.errors()) {
-      reasons.put(key(e.shardId(), e.sequenceNumber()), e.reason());
+      reasons.put(key(e.shardId(), e.sequenceNumber(), e.subSequenceNumber()), e.reason());
     }
     assertThat(reasons).isEqualTo(p.malformedReasons);
 
@@ -307,46 +320,97 @@ class CrashRecoveryIT {
     int batches = 0;
     while (!stop.get()) {
       List<PutRecordsRequestEntry> entries = new ArrayList<>();
-      List<Object> expected = new ArrayList<>(); // Long word count or String reason
+      // Long word count, String reason, or a List of those for the user records of an aggregate
+      List<Object> expected = new ArrayList<>();
       for (int i = 0; i < 20; i++, n++) {
         String partitionKey = "pk-" + random.nextInt(64);
         if (n % 25 == 24) {
           int m = (n / 25) % MALFORMED_REASONS.length;
           entries.add(KinesisEmulator.entry(partitionKey, malformed(m, n)));
           expected.add(MALFORMED_REASONS[m]);
-        } else {
-          StringBuilder content = new StringBuilder();
-          int words = 120 + random.nextInt(140);
-          for (int w = 0; w < words; w++) {
-            content.append(w == 0 ? "" : random.nextInt(9) == 0 ? "\\n" : " ");
-            content.append(WORDS[random.nextInt(WORDS.length)]);
+        } else if (n % 25 == 12) {
+          // A KPL aggregate of three user records (the middle one malformed every other time),
+          // so that commits (every 25 rows) fall inside aggregates; every fifth one has a wrong
+          // MD5 trailer and is one kpl_corrupt error record.
+          List<KplAggregation.UserRecord> users = new ArrayList<>();
+          List<Object> inner = new ArrayList<>();
+          for (int u = 0; u < 3; u++) {
+            if (u == 1 && (n / 25) % 2 == 0) {
+              users.add(user(u, partitionKey, malformed(0, n)));
+              inner.add(MALFORMED_REASONS[0]);
+            } else {
+              String[] article = article(random, n + "-" + u);
+              users.add(user(u, partitionKey + "-" + u, article[0]));
+              inner.add(Long.parseLong(article[1]));
+            }
           }
-          String text = content.toString();
-          String json =
-              "{\"article_id\":\"crash-"
-                  + n
-                  + "\",\"title\":\"Article "
-                  + n
-                  + "\",\"content\":\""
-                  + text
-                  + "\"}";
-          entries.add(KinesisEmulator.entry(partitionKey, json));
-          expected.add((long) WordCount.count(text.replace("\\n", "\n")));
+          byte[] aggregate = KplAggregation.aggregate(users);
+          if ((n / 25) % 5 == 4) {
+            aggregate[aggregate.length - 1] ^= 1;
+            expected.add("kpl_corrupt");
+          } else {
+            expected.add(inner);
+          }
+          entries.add(
+              PutRecordsRequestEntry.builder()
+                  .partitionKey(partitionKey)
+                  .data(SdkBytes.fromByteArray(aggregate))
+                  .build());
+        } else {
+          String[] article = article(random, Integer.toString(n));
+          entries.add(KinesisEmulator.entry(partitionKey, article[0]));
+          expected.add(Long.parseLong(article[1]));
         }
       }
       List<PutRecordsResultEntry> results = kinesis.putRecords(streamName, entries);
       for (int i = 0; i < results.size(); i++) {
-        String k = key(results.get(i).shardId(), results.get(i).sequenceNumber());
-        if (expected.get(i) instanceof Long count) {
-          produced.validWordCounts.put(k, count);
+        String shard = results.get(i).shardId();
+        String sequence = results.get(i).sequenceNumber();
+        if (expected.get(i) instanceof List<?> users) {
+          for (int u = 0; u < users.size(); u++) {
+            record(produced, key(shard, sequence, (long) u), users.get(u));
+          }
         } else {
-          produced.malformedReasons.put(k, (String) expected.get(i));
+          record(produced, key(shard, sequence, null), expected.get(i));
         }
       }
       batches++;
       Thread.sleep(40);
     }
     return batches;
+  }
+
+  private static void record(Produced produced, String key, Object expected) {
+    if (expected instanceof Long count) {
+      produced.validWordCounts.put(key, count);
+    } else {
+      produced.malformedReasons.put(key, (String) expected);
+    }
+  }
+
+  /** An article's JSON and its word count (as text). */
+  private static String[] article(Random random, String id) {
+    StringBuilder content = new StringBuilder();
+    int words = 120 + random.nextInt(140);
+    for (int w = 0; w < words; w++) {
+      content.append(w == 0 ? "" : random.nextInt(9) == 0 ? "\\n" : " ");
+      content.append(WORDS[random.nextInt(WORDS.length)]);
+    }
+    String text = content.toString();
+    String json =
+        "{\"article_id\":\"crash-"
+            + id
+            + "\",\"title\":\"Article "
+            + id
+            + "\",\"content\":\""
+            + text
+            + "\"}";
+    return new String[] {json, Long.toString(WordCount.count(text.replace("\\n", "\n")))};
+  }
+
+  private static KplAggregation.UserRecord user(int sub, String partitionKey, String data) {
+    return new KplAggregation.UserRecord(
+        sub, partitionKey, null, data.getBytes(StandardCharsets.UTF_8));
   }
 
   private static String malformed(int kind, int n) {
@@ -362,8 +426,12 @@ class CrashRecoveryIT {
     }
   }
 
-  private static String key(String shardId, String sequenceNumber) {
-    return shardId + "/" + sequenceNumber;
+  /** A record's identity: shard, sequence number and, for a KPL user record, sub-sequence. */
+  private static String key(String shardId, String sequenceNumber, Long subSequenceNumber) {
+    return shardId
+        + "/"
+        + sequenceNumber
+        + (subSequenceNumber == null ? "" : "/" + subSequenceNumber);
   }
 
   private static Set<String> listed(DatasetState state) {

@@ -9,6 +9,7 @@ import io.minietl.core.format.ShardRow;
 import io.minietl.core.manifest.DatasetState;
 import io.minietl.core.stats.FeatureStats;
 import io.minietl.core.storage.ObjectStore;
+import io.minietl.kinesis.KplAggregation;
 import io.minietl.testing.KinesisStreams;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -26,9 +27,10 @@ import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
 
 /**
  * What an integration test put into a Kinesis stream, keyed by {@code shardId/sequenceNumber} as
- * the put responses reported them, and the assertions that the dataset holds exactly that. Thread
- * safe (a producer thread may record while the test thread reads). Public for etl-flink's tests of
- * the same dataset (the test jar).
+ * the put responses reported them (and {@code /subSequenceNumber} for the user records of a KPL
+ * aggregate), and the assertions that the dataset holds exactly that. Thread safe (a producer
+ * thread may record while the test thread reads). Public for etl-flink's tests of the same dataset
+ * (the test jar).
  */
 public final class PutLog {
   private static final int WORD_COUNT = FeatureRegistry.defaults().indexOf("word_count");
@@ -59,7 +61,15 @@ public final class PutLog {
   private final Map<String, List<String>> orderByKey = new HashMap<>();
 
   static String id(String shardId, String sequenceNumber) {
-    return shardId + "/" + sequenceNumber;
+    return id(shardId, sequenceNumber, null);
+  }
+
+  /** A record's identity: shard, sequence number and, for a KPL user record, sub-sequence. */
+  static String id(String shardId, String sequenceNumber, Long subSequenceNumber) {
+    return shardId
+        + "/"
+        + sequenceNumber
+        + (subSequenceNumber == null ? "" : "/" + subSequenceNumber);
   }
 
   /** Article content of roughly {@code bytes} UTF-8 bytes from the seeded {@code random}. */
@@ -130,7 +140,10 @@ public final class PutLog {
   }
 
   synchronized void valid(String shardId, String seq, String partitionKey, String content) {
-    String id = id(shardId, seq);
+    valid(id(shardId, seq), partitionKey, content);
+  }
+
+  private synchronized void valid(String id, String partitionKey, String content) {
     validContent.put(id, content);
     orderByKey.computeIfAbsent(partitionKey, k -> new ArrayList<>()).add(id);
   }
@@ -205,6 +218,70 @@ public final class PutLog {
   }
 
   /**
+   * Puts {@code aggregates} KPL-aggregated Kinesis records ({@link KplAggregation}) with
+   * PutRecords, each of {@code perAggregate} user records under the aggregate's partition key (so
+   * that they keep their order with the key's other records): articles, the second one of each
+   * aggregate malformed ({@code not_json}); then one aggregate whose MD5 trailer is wrong (one
+   * {@code kpl_corrupt} error record).
+   */
+  public void putAggregated(
+      KinesisClient client,
+      String stream,
+      Random random,
+      int from,
+      int aggregates,
+      int perAggregate,
+      int keys) {
+    List<PutRecordsRequestEntry> entries = new ArrayList<>();
+    List<List<String>> contents = new ArrayList<>(); // null: the malformed user record
+    int i = from;
+    for (int a = 0; a <= aggregates; a++) {
+      String key = "key-" + random.nextInt(keys);
+      List<KplAggregation.UserRecord> users = new ArrayList<>();
+      List<String> inner = new ArrayList<>();
+      for (int u = 0; u < perAggregate; u++, i++) {
+        if (u == 1) {
+          users.add(new KplAggregation.UserRecord(u, key, null, MALFORMED.get("not_json")));
+          inner.add(null);
+        } else {
+          String content = content(random, 300 + random.nextInt(700));
+          users.add(new KplAggregation.UserRecord(u, key, null, utf8(article("k-" + i, content))));
+          inner.add(content);
+        }
+      }
+      byte[] bytes = KplAggregation.aggregate(users);
+      if (a == aggregates) {
+        bytes[bytes.length - 1] ^= 1; // the corrupt one
+      }
+      contents.add(inner);
+      entries.add(
+          PutRecordsRequestEntry.builder()
+              .partitionKey(key)
+              .data(SdkBytes.fromByteArrayUnsafe(bytes))
+              .build());
+    }
+    List<PutRecordsResultEntry> results = KinesisStreams.putRecords(client, stream, entries);
+    for (int a = 0; a < entries.size(); a++) {
+      PutRecordsResultEntry r = results.get(a);
+      if (a == aggregates) {
+        invalid(r.shardId(), r.sequenceNumber(), "kpl_corrupt");
+        continue;
+      }
+      List<String> inner = contents.get(a);
+      for (int u = 0; u < inner.size(); u++) {
+        String id = id(r.shardId(), r.sequenceNumber(), (long) u);
+        if (inner.get(u) == null) {
+          synchronized (this) {
+            invalidReason.put(id, "not_json");
+          }
+        } else {
+          valid(id, entries.get(a).partitionKey(), inner.get(u));
+        }
+      }
+    }
+  }
+
+  /**
    * Puts one valid article with PutRecord and waits for the answer, so that the put order of a
    * partition key is the order of these calls.
    */
@@ -228,21 +305,34 @@ public final class PutLog {
     Datasets.Contents c = Datasets.read(store);
     List<String> rowIds =
         c.rows().stream()
-            .map(r -> id(r.provenance().shardId(), r.provenance().sequenceNumber()))
+            .map(
+                r ->
+                    id(
+                        r.provenance().shardId(),
+                        r.provenance().sequenceNumber(),
+                        r.provenance().subSequenceNumber()))
             .toList();
     assertThat(rowIds).as("rows by shard/sequence").doesNotHaveDuplicates();
     assertThat(rowIds).containsExactlyInAnyOrderElementsOf(validContent.keySet());
     List<String> errorIds =
-        c.errors().stream().map(e -> id(e.shardId(), e.sequenceNumber())).toList();
+        c.errors().stream()
+            .map(e -> id(e.shardId(), e.sequenceNumber(), e.subSequenceNumber()))
+            .toList();
     assertThat(errorIds).as("error records by shard/sequence").doesNotHaveDuplicates();
     Map<String, String> reasons =
         c.errors().stream()
             .collect(
-                Collectors.toMap(e -> id(e.shardId(), e.sequenceNumber()), ErrorRecord::reason));
+                Collectors.toMap(
+                    e -> id(e.shardId(), e.sequenceNumber(), e.subSequenceNumber()),
+                    ErrorRecord::reason));
     assertThat(reasons).isEqualTo(invalidReason);
     for (ShardRow row : c.rows()) {
       String content =
-          validContent.get(id(row.provenance().shardId(), row.provenance().sequenceNumber()));
+          validContent.get(
+              id(
+                  row.provenance().shardId(),
+                  row.provenance().sequenceNumber(),
+                  row.provenance().subSequenceNumber()));
       assertThat(row.article().content()).isEqualTo(content);
       assertThat(row.featureValues()[WORD_COUNT]).isEqualTo(WordCount.count(content));
     }
@@ -266,7 +356,11 @@ public final class PutLog {
     Map<String, List<String>> seen = new HashMap<>();
     for (ShardRow row : c.rows()) {
       seen.computeIfAbsent(row.provenance().partitionKey(), k -> new ArrayList<>())
-          .add(id(row.provenance().shardId(), row.provenance().sequenceNumber()));
+          .add(
+              id(
+                  row.provenance().shardId(),
+                  row.provenance().sequenceNumber(),
+                  row.provenance().subSequenceNumber()));
     }
     assertThat(seen.keySet()).isEqualTo(orderByKey.keySet());
     orderByKey.forEach(

@@ -137,7 +137,11 @@ public final class KinesisStreamProxy implements StreamProxy {
           request.shardIteratorType(ShardIteratorType.AT_TIMESTAMP).timestamp(position.timestamp());
       case AFTER_SEQUENCE_NUMBER ->
           request
-              .shardIteratorType(ShardIteratorType.AFTER_SEQUENCE_NUMBER)
+              // Inside an aggregated record: read it again, the caller drops what it is past.
+              .shardIteratorType(
+                  position.subSequenceNumber() == null
+                      ? ShardIteratorType.AFTER_SEQUENCE_NUMBER
+                      : ShardIteratorType.AT_SEQUENCE_NUMBER)
               .startingSequenceNumber(position.sequenceNumber());
     }
     try {
@@ -196,15 +200,14 @@ public final class KinesisStreamProxy implements StreamProxy {
 
   static RecordBatch toBatch(GetRecordsResponse response) {
     List<StreamRecord> records = new ArrayList<>(response.records().size());
+    long bytes = 0;
     for (Record record : response.records()) {
       Instant arrival = record.approximateArrivalTimestamp();
-      records.add(
-          new StreamRecord(
-              record.sequenceNumber(),
-              record.partitionKey(),
-              arrival != null ? arrival : Instant.EPOCH,
-              // The unmarshaller decodes into a fresh array nobody else holds: no copy needed.
-              record.data().asByteArrayUnsafe()));
+      Instant at = arrival != null ? arrival : Instant.EPOCH;
+      // The unmarshaller decodes into a fresh array nobody else holds: no copy needed.
+      byte[] data = record.data().asByteArrayUnsafe();
+      bytes += data.length;
+      addRecords(records, record.sequenceNumber(), record.partitionKey(), at, data);
     }
     List<String> children = new ArrayList<>();
     if (response.hasChildShards()) {
@@ -216,7 +219,42 @@ public final class KinesisStreamProxy implements StreamProxy {
     // inventing a lag.
     Long behind = response.millisBehindLatest();
     return new RecordBatch(
-        records, response.nextShardIterator(), behind == null ? 0L : behind, children);
+        records,
+        response.nextShardIterator(),
+        behind == null ? 0L : behind,
+        children,
+        response.records().size(),
+        bytes);
+  }
+
+  /**
+   * Adds the record, or the user records of a KPL aggregate (see {@link StreamRecord}), to {@code
+   * out}.
+   */
+  static void addRecords(
+      List<StreamRecord> out,
+      String sequenceNumber,
+      String partitionKey,
+      Instant arrival,
+      byte[] data) {
+    if (!KplAggregation.isAggregated(data)) {
+      out.add(new StreamRecord(sequenceNumber, partitionKey, arrival, data));
+      return;
+    }
+    try {
+      for (KplAggregation.UserRecord user : KplAggregation.deaggregate(data)) {
+        out.add(
+            new StreamRecord(
+                sequenceNumber,
+                (long) user.subSequenceNumber(),
+                user.partitionKey(),
+                arrival,
+                user.data(),
+                null));
+      }
+    } catch (CorruptAggregateException e) {
+      out.add(new StreamRecord(sequenceNumber, null, partitionKey, arrival, data, e.getMessage()));
+    }
   }
 
   private <T> T call(String operation, Supplier<T> call) {

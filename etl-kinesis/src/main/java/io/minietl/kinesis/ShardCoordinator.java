@@ -65,7 +65,11 @@ public final class ShardCoordinator {
       }
       StartPosition start;
       if (committed != null && committed.sequenceNumber() != null) {
-        start = StartPosition.afterSequenceNumber(committed.sequenceNumber());
+        start =
+            committed.subSequenceNumber().isPresent()
+                ? StartPosition.afterSubSequenceNumber(
+                    committed.sequenceNumber(), committed.subSequenceNumber().getAsLong())
+                : StartPosition.afterSequenceNumber(committed.sequenceNumber());
       } else if (hasKnownParent(s, listed, checkpoint)) {
         start = StartPosition.trimHorizon();
       } else {

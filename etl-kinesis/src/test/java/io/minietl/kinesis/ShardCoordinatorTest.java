@@ -51,4 +51,26 @@ class ShardCoordinatorTest {
         .containsExactly(StartPosition.latest(), StartPosition.latest());
     assertThat(coordinator.expiredOpenShards(listed, Map.of())).isEmpty();
   }
+
+  @Test
+  void aCheckpointInsideAKplAggregateResumesAfterItsLastCommittedUserRecord() {
+    List<ShardDescription> listed = List.of(shard("a"), shard("b"));
+    Map<String, ShardCheckpoint> checkpoint =
+        Map.of("a", ShardCheckpoint.at("10", 3), "b", ShardCheckpoint.at("20"));
+
+    assertThat(coordinator.assignable(listed, checkpoint, Set.of()))
+        .extracting(ShardCoordinator.Assignment::start)
+        .containsExactly(
+            StartPosition.afterSubSequenceNumber("10", 3), StartPosition.afterSequenceNumber("20"));
+    StartPosition inside = StartPosition.afterSubSequenceNumber("10", 3);
+    Instant t = Instant.EPOCH;
+    assertThat(inside.isPast(new StreamRecord("10", 3L, "k", t, new byte[0], null))).isTrue();
+    assertThat(inside.isPast(new StreamRecord("10", 0L, "k", t, new byte[0], null))).isTrue();
+    assertThat(inside.isPast(new StreamRecord("10", 4L, "k", t, new byte[0], null))).isFalse();
+    assertThat(inside.isPast(new StreamRecord("11", 0L, "k", t, new byte[0], null))).isFalse();
+    assertThat(
+            StartPosition.afterSequenceNumber("10")
+                .isPast(new StreamRecord("10", 0L, "k", t, new byte[0], null)))
+        .isFalse();
+  }
 }

@@ -10,6 +10,7 @@ import io.minietl.cli.UsageException;
 import io.minietl.core.error.ErrorRecord;
 import io.minietl.core.error.ErrorRecordFormat;
 import io.minietl.core.error.ErrorRecordReader;
+import io.minietl.kinesis.KplAggregation;
 import io.minietl.kinesis.aws.AwsClients;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
@@ -23,8 +24,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
@@ -49,6 +53,12 @@ import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
     })
 final class ProduceCommand implements Callable<Integer> {
   private static final JsonFactory JSON = new JsonFactory();
+
+  /** User records per aggregate at most (the KPL packs as many as fit; small is enough here). */
+  static final int KPL_MAX_USER_RECORDS = 10;
+
+  /** Bytes per aggregate at most, in KB (the KPL's default AggregationMaxSize is 51,200 bytes). */
+  static final int KPL_MAX_AGGREGATE_KB = 50;
 
   private final CommandContext context;
 
@@ -104,6 +114,21 @@ final class ProduceCommand implements Callable<Integer> {
           "Share of deliberately malformed records (0..1), to show the runner's error output.")
   @Env("MALFORMED_SHARE")
   double malformedShare;
+
+  @Option(
+      names = "--kpl-share",
+      paramLabel = "SHARE",
+      defaultValue = "0",
+      converter = Share.class,
+      description =
+          "Share of records (0..1) put KPL-aggregated, as the Kinesis Producer Library does: up to"
+              + " "
+              + KPL_MAX_USER_RECORDS
+              + " of them (at most "
+              + KPL_MAX_AGGREGATE_KB
+              + " KB) in one Kinesis record.")
+  @Env("KPL_SHARE")
+  double kplShare;
 
   @Option(
       names = "--seed",
@@ -171,28 +196,35 @@ final class ProduceCommand implements Callable<Integer> {
       long total = 0;
       for (int iteration = 1; iteration <= iterations; iteration++) {
         SampleProducer producer = SampleProducer.builder().kinesis(kinesis).stream(stream).build();
+        KplBuffer kpl = new KplBuffer(producer, new Random(seed + iteration), kplShare);
         long started = System.nanoTime();
         Progress progress = new Progress(out, iteration);
         long malformed =
-            replay != null
-                ? replayFile(producer, progress)
-                : generate(generator, producer, progress);
+            replay != null ? replayFile(kpl, progress) : generate(generator, kpl, progress);
+        kpl.flush();
         producer.flush();
         double seconds = (System.nanoTime() - started) / 1e9;
         out.printf(
             Locale.ROOT,
             "produce: iteration %d/%d: %d records (%.1f MB, %d malformed) into %s in %.1f s"
-                + " (%.0f records/s), %d entries retried%n",
+                + " (%.0f records/s), %d entries retried%s%n",
             iteration,
             iterations,
-            producer.recordsPut(),
+            kpl.recordsPut(),
             producer.bytesPut() / 1e6,
             malformed,
             stream,
             seconds,
-            producer.recordsPut() / Math.max(seconds, 1e-3),
-            producer.retriedEntries());
-        total += producer.recordsPut();
+            kpl.recordsPut() / Math.max(seconds, 1e-3),
+            producer.retriedEntries(),
+            kpl.aggregates() == 0
+                ? ""
+                : String.format(
+                    Locale.ROOT,
+                    "; %d of the records KPL-aggregated in %d Kinesis records",
+                    kpl.aggregated(),
+                    kpl.aggregates()));
+        total += kpl.recordsPut();
         if (iteration < iterations && !pause.isZero()) {
           out.printf(Locale.ROOT, "produce: pausing %s%n", format(pause));
           try {
@@ -207,7 +239,7 @@ final class ProduceCommand implements Callable<Integer> {
     }
   }
 
-  private long generate(ArticleGenerator generator, SampleProducer producer, Progress progress) {
+  private long generate(ArticleGenerator generator, KplBuffer producer, Progress progress) {
     long malformed = 0;
     long count = 0;
     long bytes = 0;
@@ -235,7 +267,7 @@ final class ProduceCommand implements Callable<Integer> {
    * many records put are not valid articles (error records count as such: that is why they were
    * kept).
    */
-  private long replayFile(SampleProducer producer, Progress progress) {
+  private long replayFile(KplBuffer producer, Progress progress) {
     long malformed = 0;
     long lineNumber = 0;
     try (InputStream in = new BufferedInputStream(Files.newInputStream(replay), 1 << 16)) {
@@ -343,6 +375,74 @@ final class ProduceCommand implements Callable<Integer> {
     return true;
   }
 
+  /**
+   * Puts records plain or, a share of them chosen at random, KPL-aggregated: those are gathered
+   * until {@link #KPL_MAX_USER_RECORDS} or {@link #KPL_MAX_AGGREGATE_KB} KB and put as one Kinesis
+   * record keyed by the first one's partition key, as the KPL does ({@link KplAggregation}).
+   */
+  static final class KplBuffer {
+    private final SampleProducer producer;
+    private final Random random;
+    private final double share;
+    private final List<KplAggregation.UserRecord> pending = new ArrayList<>();
+    private long pendingBytes;
+    private long aggregates;
+    private long aggregated;
+
+    KplBuffer(SampleProducer producer, Random random, double share) {
+      this.producer = producer;
+      this.random = random;
+      this.share = share;
+    }
+
+    void put(String partitionKey, byte[] data) {
+      if (share == 0 || random.nextDouble() >= share) {
+        producer.put(partitionKey, data);
+        return;
+      }
+      long size = data.length + partitionKey.length() + 16L;
+      if (!pending.isEmpty() && pendingBytes + size > KPL_MAX_AGGREGATE_KB * 1024L) {
+        flush();
+      }
+      pending.add(new KplAggregation.UserRecord(pending.size(), partitionKey, null, data));
+      pendingBytes += size;
+      if (pending.size() == KPL_MAX_USER_RECORDS) {
+        flush();
+      }
+    }
+
+    /** Puts the aggregate being gathered, if any (into the producer's batch). */
+    void flush() {
+      if (pending.isEmpty()) {
+        return;
+      }
+      producer.put(pending.get(0).partitionKey(), KplAggregation.aggregate(pending));
+      aggregates++;
+      aggregated += pending.size();
+      pending.clear();
+      pendingBytes = 0;
+    }
+
+    /** Kinesis records put as aggregates so far. */
+    long aggregates() {
+      return aggregates;
+    }
+
+    /** User records put inside aggregates so far. */
+    long aggregated() {
+      return aggregated;
+    }
+
+    /** User records accepted by the stream so far (plain and inside aggregates). */
+    long recordsPut() {
+      return producer.recordsPut() - aggregates + aggregated;
+    }
+
+    long bytesPut() {
+      return producer.bytesPut();
+    }
+  }
+
   /** A progress line every 2 seconds. */
   private static final class Progress {
     private final PrintStream out;
@@ -354,7 +454,7 @@ final class ProduceCommand implements Callable<Integer> {
       this.iteration = iteration;
     }
 
-    void maybePrint(SampleProducer producer) {
+    void maybePrint(KplBuffer producer) {
       long now = System.nanoTime();
       if (now - last >= 2_000_000_000L) {
         last = now;

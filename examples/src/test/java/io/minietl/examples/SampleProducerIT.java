@@ -59,6 +59,48 @@ class SampleProducerIT {
   }
 
   @Test
+  void kplShareAggregatesThatShareOfTheRecordsIntoKinesisRecordsThatDeaggregate(
+      KinesisEmulator kinesis) {
+    String stream = kinesis.createStream(2);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    int code =
+        Main.run(
+            List.of("produce", "--stream", stream, "--records", "400", "--kpl-share", "0.5"),
+            kinesis.environment(),
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            System.err);
+
+    assertThat(code).as(out.toString(StandardCharsets.UTF_8)).isZero();
+    List<Record> records = kinesis.readAll(stream);
+    List<byte[]> users = new java.util.ArrayList<>();
+    long aggregates = 0;
+    for (Record r : records) {
+      byte[] data = r.data().asByteArray();
+      if (io.minietl.kinesis.KplAggregation.isAggregated(data)) {
+        aggregates++;
+        var inner = io.minietl.kinesis.KplAggregation.deaggregate(data);
+        assertThat(inner.size()).isBetween(1, ProduceCommand.KPL_MAX_USER_RECORDS);
+        assertThat(r.partitionKey()).isEqualTo(inner.get(0).partitionKey());
+        inner.forEach(u -> users.add(u.data()));
+      } else {
+        users.add(data);
+      }
+    }
+    // Every article once, plain or inside an aggregate; about half of them aggregated.
+    assertThat(users).hasSize(400);
+    RecordParser parser = RecordParser.create();
+    assertThat(
+            users.stream()
+                .map(u -> parser.parse(u).article().articleId())
+                .collect(Collectors.toSet()))
+        .hasSize(400);
+    assertThat(records.size()).isBetween(150, 330); // ~200 plain + ~200 in aggregates of <= 10
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .contains("iteration 1/1: 400 records")
+        .contains("of the records KPL-aggregated in " + aggregates + " Kinesis records");
+  }
+
+  @Test
   void replayPutsEachLineOfAJsonLinesFileAsOneRecord(KinesisEmulator kinesis) throws Exception {
     String stream = kinesis.createStream(1);
     Path file = temp.resolve("articles.jsonl");

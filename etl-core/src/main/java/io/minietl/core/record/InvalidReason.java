@@ -24,7 +24,13 @@ public enum InvalidReason {
    * not part of a high-low pair: it names no character, cannot be encoded as UTF-8, and so cannot
    * be stored as text that any reader could decode.
    */
-  UNPAIRED_SURROGATE("unpaired_surrogate");
+  UNPAIRED_SURROGATE("unpaired_surrogate"),
+  /**
+   * The Kinesis record starts with the KPL aggregation magic bytes but is not a well-formed
+   * aggregated record (MD5 mismatch, truncated or malformed protobuf, a key index out of its table,
+   * no user records): its raw bytes are the whole Kinesis record.
+   */
+  KPL_CORRUPT("kpl_corrupt");
 
   private final String code;
 
