@@ -147,7 +147,8 @@ public final class SoakHarness {
       Thread producer = thread("producer", () -> produce(kinesis.client(), stream, stop));
       S3ObjectStore store = S3ObjectStore.create(s3.client(), dataset);
       AtomicBoolean readerFailed = new AtomicBoolean();
-      Thread reader = thread("reader", () -> follow(store, readerFailed));
+      AtomicBoolean drained = new AtomicBoolean();
+      Thread reader = thread("reader", () -> follow(store, readerFailed, drained));
       producer.start();
       reader.start();
 
@@ -199,6 +200,7 @@ public final class SoakHarness {
         throw new IllegalStateException(
             "the final run exited with " + last.exitValue() + ": see run-final.err");
       }
+      drained.set(true);
       reader.join(TimeUnit.MINUTES.toMillis(5));
       return check(
           store,
@@ -441,53 +443,37 @@ public final class SoakHarness {
 
   // --- the follower -------------------------------------------------------------------------
 
-  private void follow(S3ObjectStore store, AtomicBoolean failed) {
+  /**
+   * Follows the dataset until the final run has drained the stream. A following iterator ends when
+   * no commit comes for its idle timeout (a loaded machine can go that long between a kill and the
+   * next run's first commit), so it is resumed from its position until one that started after the
+   * drain has ended.
+   */
+  private void follow(S3ObjectStore store, AtomicBoolean failed, AtomicBoolean drained) {
     try {
       while (DatasetMaintenance.latest(store).version() == 0) {
         Thread.sleep(500);
       }
+      ReadSpec spec =
+          ReadSpec.builder()
+              .batchSize(256)
+              .sequential()
+              .columns(
+                  DatasetSchema.KINESIS_SHARD_ID,
+                  DatasetSchema.KINESIS_SEQUENCE_NUMBER,
+                  DatasetSchema.KINESIS_SUB_SEQUENCE_NUMBER)
+              .follow(Duration.ofSeconds(20))
+              .build();
       try (TrainingDataset ds =
-              TrainingDataset.open(
-                  store,
-                  DatasetOptions.builder().followPollInterval(Duration.ofMillis(500)).build());
-          BatchIterator it =
-              ds.batches(
-                  ReadSpec.builder()
-                      .batchSize(256)
-                      .sequential()
-                      .columns(
-                          DatasetSchema.KINESIS_SHARD_ID,
-                          DatasetSchema.KINESIS_SEQUENCE_NUMBER,
-                          DatasetSchema.KINESIS_SUB_SEQUENCE_NUMBER)
-                      // Ends 60 s after the last commit (a kill or a held PUT delays one far less).
-                      .follow(Duration.ofSeconds(60))
-                      .build())) {
-        while (it.hasNext()) {
-          Batch b = it.next();
-          long now = System.nanoTime();
-          for (int row = 0; row < b.size(); row++) {
-            if (b.isPadding(row)) {
-              continue;
-            }
-            Long sub =
-                b.isNull(DatasetSchema.KINESIS_SUB_SEQUENCE_NUMBER, row)
-                    ? null
-                    : ((org.apache.arrow.vector.BigIntVector)
-                            b.vector(DatasetSchema.KINESIS_SUB_SEQUENCE_NUMBER))
-                        .get(row);
-            String key =
-                key(
-                    b.string(DatasetSchema.KINESIS_SHARD_ID, row),
-                    b.string(DatasetSchema.KINESIS_SEQUENCE_NUMBER, row),
-                    sub);
-            readerRows.incrementAndGet();
-            if (!readerSeen.add(key)) {
-              readerDuplicates.incrementAndGet();
-            }
-            Long put = putAt.get(key);
-            if (put != null) {
-              maxLagNanos.accumulateAndGet(now - put, Math::max);
-            }
+          TrainingDataset.open(
+              store, DatasetOptions.builder().followPollInterval(Duration.ofMillis(500)).build())) {
+        io.minietl.reader.Position at = null;
+        boolean last = false;
+        while (!last) {
+          last = drained.get();
+          try (BatchIterator it = at == null ? ds.batches(spec) : ds.batches(spec, at)) {
+            readAll(it);
+            at = it.position();
           }
         }
       }
@@ -495,6 +481,37 @@ public final class SoakHarness {
       failed.set(true);
       System.out.println("soak: the reader failed: " + e);
       e.printStackTrace(System.out);
+    }
+  }
+
+  private void readAll(BatchIterator it) {
+    while (it.hasNext()) {
+      Batch b = it.next();
+      long now = System.nanoTime();
+      for (int row = 0; row < b.size(); row++) {
+        if (b.isPadding(row)) {
+          continue;
+        }
+        Long sub =
+            b.isNull(DatasetSchema.KINESIS_SUB_SEQUENCE_NUMBER, row)
+                ? null
+                : ((org.apache.arrow.vector.BigIntVector)
+                        b.vector(DatasetSchema.KINESIS_SUB_SEQUENCE_NUMBER))
+                    .get(row);
+        String key =
+            key(
+                b.string(DatasetSchema.KINESIS_SHARD_ID, row),
+                b.string(DatasetSchema.KINESIS_SEQUENCE_NUMBER, row),
+                sub);
+        readerRows.incrementAndGet();
+        if (!readerSeen.add(key)) {
+          readerDuplicates.incrementAndGet();
+        }
+        Long put = putAt.get(key);
+        if (put != null) {
+          maxLagNanos.accumulateAndGet(now - put, Math::max);
+        }
+      }
     }
   }
 
