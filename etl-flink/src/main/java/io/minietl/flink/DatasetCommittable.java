@@ -17,36 +17,47 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
 
 /**
  * What one checkpoint adds to the dataset: the uploaded Arrow shards and error files (each entry
- * with its per-feature statistics) and the Kinesis position of every shard they were read from. A
- * writer makes one per checkpoint; the aggregator merges those of a checkpoint into the one the
- * committer turns into a manifest version. Immutable.
+ * with its per-feature statistics), the Kinesis position of every shard they were read from, and
+ * when their upload started ({@code uploadedAt}: the commit deadline counts from it; {@link
+ * Instant#EPOCH} when unknown, which is always past it). A writer makes one per checkpoint; the
+ * aggregator merges those of a checkpoint into the one the committer turns into a manifest version.
+ * Immutable.
  */
 record DatasetCommittable(
     List<ShardEntry> shards,
     List<ErrorFileEntry> errorFiles,
-    Map<String, ShardCheckpoint> positions) {
+    Map<String, ShardCheckpoint> positions,
+    Instant uploadedAt) {
 
   DatasetCommittable {
     shards = List.copyOf(shards);
     errorFiles = List.copyOf(errorFiles);
     positions = Map.copyOf(positions);
+    uploadedAt = java.util.Objects.requireNonNull(uploadedAt, "uploadedAt");
   }
 
   boolean isEmpty() {
     return shards.isEmpty() && errorFiles.isEmpty() && positions.isEmpty();
   }
 
-  /** The committables of one checkpoint as one; a Kinesis shard's furthest position wins. */
+  /**
+   * The committables of one checkpoint as one; a Kinesis shard's furthest position wins, the
+   * earliest upload counts.
+   */
   static DatasetCommittable merge(Collection<DatasetCommittable> parts) {
     List<ShardEntry> shards = new ArrayList<>();
     List<ErrorFileEntry> errors = new ArrayList<>();
     Map<String, ShardCheckpoint> positions = new TreeMap<>();
+    Instant uploadedAt = null;
     for (DatasetCommittable c : parts) {
       shards.addAll(c.shards());
       errors.addAll(c.errorFiles());
       c.positions().forEach((shard, cp) -> positions.merge(shard, cp, DatasetCommittable::later));
+      uploadedAt =
+          uploadedAt == null || c.uploadedAt().isBefore(uploadedAt) ? c.uploadedAt() : uploadedAt;
     }
-    return new DatasetCommittable(shards, errors, positions);
+    return new DatasetCommittable(
+        shards, errors, positions, uploadedAt == null ? Instant.EPOCH : uploadedAt);
   }
 
   /** The further of two positions of one shard: closed beats open, then the higher number. */
@@ -84,7 +95,10 @@ record DatasetCommittable(
   /**
    * Committables in Flink state. The form is a manifest document (the manifest's own JSON for
    * entries and checkpoints, through etl-core's {@link ManifestParser}), so a field the manifest
-   * model gains travels here without a second serializer to keep in step.
+   * model gains travels here without a second serializer to keep in step. Version 2 carries the
+   * upload time in the carrier's {@code committedAt}; version 1 (before the commit deadline) had
+   * none: its committables read back with {@link Instant#EPOCH}, past any deadline, so their files
+   * are uploaded again (or the job stops if gc took them) rather than trusted.
    */
   static final SimpleVersionedSerializer<DatasetCommittable> SERIALIZER =
       new SimpleVersionedSerializer<>() {
@@ -92,7 +106,7 @@ record DatasetCommittable(
 
         @Override
         public int getVersion() {
-          return 1;
+          return 2;
         }
 
         @Override
@@ -101,7 +115,7 @@ record DatasetCommittable(
               Manifest.builder()
                   .version(1)
                   .snapshotVersion(1)
-                  .committedAt(Instant.EPOCH)
+                  .committedAt(c.uploadedAt())
                   .writerId(CARRIER)
                   .addedShards(c.shards())
                   .shards(c.shards())
@@ -114,11 +128,15 @@ record DatasetCommittable(
 
         @Override
         public DatasetCommittable deserialize(int version, byte[] serialized) throws IOException {
-          if (version != 1) {
+          if (version != 1 && version != 2) {
             throw new IOException("Unknown committable version " + version);
           }
           Manifest m = ManifestParser.fromJson(serialized);
-          return new DatasetCommittable(m.addedShards(), m.addedErrorFiles(), m.checkpoint());
+          return new DatasetCommittable(
+              m.addedShards(),
+              m.addedErrorFiles(),
+              m.checkpoint(),
+              version == 1 ? Instant.EPOCH : m.committedAt());
         }
       };
 }

@@ -1,14 +1,25 @@
 package io.minietl.flink;
 
 import io.minietl.core.manifest.DatasetState;
+import io.minietl.core.manifest.ErrorFileEntry;
 import io.minietl.core.manifest.Manifest;
 import io.minietl.core.manifest.ManifestLog;
+import io.minietl.core.manifest.ManifestPaths;
 import io.minietl.core.manifest.ShardCheckpoint;
+import io.minietl.core.manifest.ShardEntry;
 import io.minietl.core.metrics.MetricNames;
+import io.minietl.core.storage.ObjectStore;
 import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
 import org.apache.flink.api.connector.sink2.Committer;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
@@ -35,23 +46,41 @@ final class DatasetCommitter implements Committer<DatasetCommittable> {
   private static final Logger LOG = LoggerFactory.getLogger(DatasetCommitter.class);
 
   private final FlinkJobOptions options;
-  private final JobConnections.Opened connections;
+  private final ObjectStore store;
+  private final AutoCloseable connections;
   private final ManifestLog log;
   private final Clock clock;
+  private final String partPrefix;
   private volatile DatasetState state; // read by the manifest-version gauge's reporter thread
   private final Counter commits;
+  private long parts;
 
   DatasetCommitter(
       FlinkJobOptions options,
       JobConnections.Opened connections,
       Clock clock,
       MetricGroup metrics) {
+    this(options, connections.store(), connections, clock, metrics);
+  }
+
+  /** Over {@code store}; {@code connections} is closed with the committer. */
+  DatasetCommitter(
+      FlinkJobOptions options,
+      ObjectStore store,
+      AutoCloseable connections,
+      Clock clock,
+      MetricGroup metrics) {
     this.commits = metrics.counter(MetricNames.COMMITS);
     metrics.gauge(MetricNames.MANIFEST_VERSION, () -> state == null ? -1L : state.version());
     this.options = options;
+    this.store = store;
     this.connections = connections;
-    this.log = new ManifestLog(connections.store());
+    this.log = new ManifestLog(store);
     this.clock = clock;
+    this.partPrefix =
+        DatasetWriter.shortWriterId(options.writerId())
+            + "-c-"
+            + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16);
   }
 
   @Override
@@ -78,6 +107,9 @@ final class DatasetCommitter implements Committer<DatasetCommittable> {
 
   private void commitOne(DatasetCommittable c) {
     while (true) {
+      if (!clock.instant().isBefore(c.uploadedAt().plus(options.commitDeadline()))) {
+        c = uploadedAgain(c);
+      }
       Manifest manifest =
           state
               .nextVersion()
@@ -108,6 +140,61 @@ final class DatasetCommitter implements Committer<DatasetCommittable> {
     }
   }
 
+  /**
+   * The committable with its files copied to new names: their upload started longer ago than the
+   * commit deadline (a committable restored from an old checkpoint or savepoint, or a long conflict
+   * loop), so gc may delete them before, or after, a manifest lists them. A file already gone
+   * cannot be committed: the job stops, without restarts, and says how to go on; nothing of this
+   * checkpoint is committed, so its records are read again by a job started without that state.
+   */
+  private DatasetCommittable uploadedAgain(DatasetCommittable c) {
+    Instant now = clock.instant();
+    LocalDate day = LocalDate.ofInstant(now, ZoneOffset.UTC);
+    List<ShardEntry> shards = new ArrayList<>();
+    for (ShardEntry s : c.shards()) {
+      String key = ManifestPaths.dataShardKey(day, nextPartId(now));
+      store.put(key, bytesOf(s.path(), c));
+      shards.add(s.toBuilder().path(key).build());
+    }
+    List<ErrorFileEntry> errorFiles = new ArrayList<>();
+    for (ErrorFileEntry f : c.errorFiles()) {
+      String key = ManifestPaths.errorFileKey(day, nextPartId(now));
+      store.put(key, bytesOf(f.path(), c));
+      errorFiles.add(f.toBuilder().path(key).build());
+    }
+    LOG.warn(
+        "Uploaded {} file(s) of a checkpoint again under new names: their upload started at {},"
+            + " more than the commit deadline {} ago",
+        shards.size() + errorFiles.size(),
+        c.uploadedAt(),
+        options.commitDeadline());
+    return new DatasetCommittable(shards, errorFiles, c.positions(), now);
+  }
+
+  private byte[] bytesOf(String key, DatasetCommittable c) {
+    return store
+        .get(key)
+        .orElseThrow(
+            () ->
+                new SuppressRestartsException(
+                    new StaleCommittableException(
+                        "Cannot commit a checkpoint whose files were uploaded at "
+                            + c.uploadedAt()
+                            + ", more than the commit deadline "
+                            + options.commitDeadline()
+                            + " ago: "
+                            + key
+                            + " is gone from "
+                            + log.location()
+                            + " (gc). Restore from a newer checkpoint or savepoint, or start the"
+                            + " job without state: it resumes from the manifest and reads these"
+                            + " records again.")));
+  }
+
+  private String nextPartId(Instant now) {
+    return String.format(Locale.ROOT, "%013d-%s-%06d", now.toEpochMilli(), partPrefix, ++parts);
+  }
+
   private static Map<String, ShardCheckpoint> merged(
       Map<String, ShardCheckpoint> committed, Map<String, ShardCheckpoint> positions) {
     var out = new java.util.TreeMap<>(committed);
@@ -118,12 +205,20 @@ final class DatasetCommitter implements Committer<DatasetCommittable> {
   /** Whether the committable is already in {@code s} (a replay after a restore). */
   static boolean isLive(DatasetCommittable c, DatasetState s) {
     // One manifest version holds all of a committable's files or none: one tells.
-    if (!c.shards().isEmpty()) {
-      return s.containsShard(c.shards().get(0).path());
+    if (!c.shards().isEmpty() && s.containsShard(c.shards().get(0).path())) {
+      return true;
     }
     if (!c.errorFiles().isEmpty()) {
       String path = c.errorFiles().get(0).path();
-      return s.errorFiles().stream().anyMatch(f -> f.path().equals(path));
+      if (s.errorFiles().stream().anyMatch(f -> f.path().equals(path))) {
+        return true;
+      }
+    }
+    // Otherwise by its positions: the manifest holds them or passed them. A committable whose
+    // files were uploaded again under new names (past the commit deadline) and committed is
+    // replayed with its old names after a restore: its positions tell that it is in.
+    if (c.positions().isEmpty()) {
+      return c.shards().isEmpty() && c.errorFiles().isEmpty();
     }
     for (Map.Entry<String, ShardCheckpoint> e : c.positions().entrySet()) {
       ShardCheckpoint there = s.checkpoint().get(e.getKey());
@@ -155,7 +250,7 @@ final class DatasetCommitter implements Committer<DatasetCommittable> {
   }
 
   @Override
-  public void close() {
+  public void close() throws Exception {
     connections.close();
   }
 }

@@ -258,7 +258,7 @@ final class DatasetWriter implements CommittingSinkWriter<KinesisElement, Datase
     lastSequenceByShard.clear();
     lastSubSequenceByShard.clear();
     endedShards.clear();
-    DatasetCommittable c = new DatasetCommittable(shards, errorFiles, positions);
+    DatasetCommittable c = new DatasetCommittable(shards, errorFiles, positions, now);
     return c.isEmpty() ? List.of() : List.of(c);
   }
 
@@ -266,7 +266,7 @@ final class DatasetWriter implements CommittingSinkWriter<KinesisElement, Datase
     return String.format(Locale.ROOT, "%013d-%s-%06d", now.toEpochMilli(), partPrefix, ++parts);
   }
 
-  private static String shortWriterId(String writerId) {
+  static String shortWriterId(String writerId) {
     String id = writerId.replaceAll("[^A-Za-z0-9-]", "");
     return id.length() > 24 ? id.substring(id.length() - 24) : id;
   }

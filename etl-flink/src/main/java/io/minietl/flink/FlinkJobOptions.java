@@ -2,6 +2,7 @@ package io.minietl.flink;
 
 import io.minietl.core.format.ShardCompression;
 import io.minietl.core.record.RecordParser;
+import io.minietl.ingest.IngestOptions;
 import io.minietl.kinesis.StartPosition;
 import java.io.Serializable;
 import java.time.Duration;
@@ -35,6 +36,7 @@ public final class FlinkJobOptions implements Serializable {
   private final Duration shardDiscoveryInterval;
   private final Duration stopWhenIdle;
   private final int snapshotInterval;
+  private final Duration commitDeadline;
   private final int maxRecordBytes;
   private final int maxNestingDepth;
   private final String writerId;
@@ -54,6 +56,7 @@ public final class FlinkJobOptions implements Serializable {
     this.shardDiscoveryInterval = b.shardDiscoveryInterval;
     this.stopWhenIdle = b.stopWhenIdle;
     this.snapshotInterval = b.snapshotInterval;
+    this.commitDeadline = b.commitDeadline;
     this.maxRecordBytes = b.maxRecordBytes;
     this.maxNestingDepth = b.maxNestingDepth;
     this.writerId = b.writerId != null ? b.writerId : "flink-" + UUID.randomUUID();
@@ -127,6 +130,17 @@ public final class FlinkJobOptions implements Serializable {
     return snapshotInterval;
   }
 
+  /**
+   * The longest time from the upload of a checkpoint's files to the manifest create that lists
+   * them, as the runner's ({@code IngestOptions#commitDeadline()}): past it, the committer copies
+   * the files to new names first, so that gc (whose grace is at least four deadlines) never deletes
+   * a file a late commit lists. It matters for committables restored from an old checkpoint or
+   * savepoint. Default 5 minutes, at most {@code IngestOptions.MAX_COMMIT_DEADLINE}.
+   */
+  public Duration commitDeadline() {
+    return commitDeadline;
+  }
+
   public int maxRecordBytes() {
     return maxRecordBytes;
   }
@@ -159,6 +173,7 @@ public final class FlinkJobOptions implements Serializable {
     private Duration shardDiscoveryInterval = Duration.ofSeconds(10);
     private Duration stopWhenIdle;
     private int snapshotInterval = 10;
+    private Duration commitDeadline = Duration.ofMinutes(5);
     private int maxRecordBytes = RecordParser.DEFAULT_MAX_RECORD_BYTES;
     private int maxNestingDepth = RecordParser.DEFAULT_MAX_NESTING_DEPTH;
     private String writerId;
@@ -234,6 +249,20 @@ public final class FlinkJobOptions implements Serializable {
 
     public Builder snapshotInterval(int versions) {
       this.snapshotInterval = (int) positive(versions, "snapshot interval");
+      return this;
+    }
+
+    public Builder commitDeadline(Duration deadline) {
+      positive(deadline, "commit deadline");
+      if (deadline.compareTo(IngestOptions.MAX_COMMIT_DEADLINE) > 0) {
+        throw new IllegalArgumentException(
+            "Invalid commit deadline: "
+                + deadline
+                + " (at most "
+                + IngestOptions.MAX_COMMIT_DEADLINE
+                + ", a quarter of gc's minimum grace)");
+      }
+      this.commitDeadline = deadline;
       return this;
     }
 

@@ -43,7 +43,8 @@ class DatasetCommittableTest {
             List.of(ERRORS),
             Map.of(
                 "shardId-1", ShardCheckpoint.at("49650000000000000000000000000000000000000000001"),
-                "shardId-2", ShardCheckpoint.closed("7")));
+                "shardId-2", ShardCheckpoint.closed("7")),
+            Instant.parse("2026-12-01T10:00:02.123Z"));
     var s = DatasetCommittable.SERIALIZER;
 
     DatasetCommittable back = s.deserialize(s.getVersion(), s.serialize(c));
@@ -52,13 +53,37 @@ class DatasetCommittableTest {
   }
 
   @Test
+  void aVersion1CommittableReadsBackWithAnUnknownUploadTime() throws Exception {
+    DatasetCommittable c =
+        new DatasetCommittable(
+            List.of(SHARD),
+            List.of(),
+            Map.of("s1", cp("100")),
+            Instant.parse("2026-12-01T10:00:00Z"));
+    var s = DatasetCommittable.SERIALIZER;
+
+    // Version 1 wrote the same document with committedAt 0; it is read back as "uploaded at 0",
+    // past any commit deadline.
+    DatasetCommittable back = s.deserialize(1, s.serialize(c));
+
+    assertThat(back.uploadedAt()).isEqualTo(Instant.EPOCH);
+    assertThat(back.shards()).isEqualTo(c.shards());
+  }
+
+  @Test
   void mergeKeepsEveryFileAndTheFurthestPositionOfEachShard() {
     DatasetCommittable a =
         new DatasetCommittable(
-            List.of(SHARD), List.of(), Map.of("s1", ShardCheckpoint.at("100"), "s2", cp("5")));
+            List.of(SHARD),
+            List.of(),
+            Map.of("s1", ShardCheckpoint.at("100"), "s2", cp("5")),
+            Instant.parse("2026-12-01T10:00:05Z"));
     DatasetCommittable b =
         new DatasetCommittable(
-            List.of(), List.of(ERRORS), Map.of("s1", ShardCheckpoint.at("99"), "s3", cp("1")));
+            List.of(),
+            List.of(ERRORS),
+            Map.of("s1", ShardCheckpoint.at("99"), "s3", cp("1")),
+            Instant.parse("2026-12-01T10:00:04Z"));
 
     DatasetCommittable m = DatasetCommittable.merge(List.of(a, b));
 
@@ -67,6 +92,7 @@ class DatasetCommittableTest {
     // "100" > "99" as numbers, not as strings
     assertThat(m.positions())
         .isEqualTo(Map.of("s1", ShardCheckpoint.at("100"), "s2", cp("5"), "s3", cp("1")));
+    assertThat(m.uploadedAt()).isEqualTo(Instant.parse("2026-12-01T10:00:04Z"));
   }
 
   @Test
@@ -83,12 +109,24 @@ class DatasetCommittableTest {
 
     assertThat(
             DatasetCommitter.isLive(
-                new DatasetCommittable(List.of(SHARD), List.of(), Map.of("s1", cp("100"))), state))
+                new DatasetCommittable(
+                    List.of(SHARD), List.of(), Map.of("s1", cp("100")), Instant.EPOCH),
+                state))
         .isTrue();
     assertThat(
             DatasetCommitter.isLive(
-                new DatasetCommittable(List.of(), List.of(ERRORS), Map.of("s1", cp("100"))), state))
+                new DatasetCommittable(
+                    List.of(), List.of(ERRORS), Map.of("s1", cp("101")), Instant.EPOCH),
+                state))
         .isFalse();
+    // Files under other names (a copy made past the commit deadline was committed), positions the
+    // manifest holds: the replay of the original is in.
+    assertThat(
+            DatasetCommitter.isLive(
+                new DatasetCommittable(
+                    List.of(), List.of(ERRORS), Map.of("s1", cp("100")), Instant.EPOCH),
+                state))
+        .isTrue();
     // Positions only (a shard that ended with no new record): live once the manifest holds them.
     assertThat(DatasetCommitter.isLive(positions("s1", cp("99")), state)).isTrue();
     assertThat(DatasetCommitter.isLive(positions("s1", cp("101")), state)).isFalse();
@@ -102,6 +140,6 @@ class DatasetCommittableTest {
   }
 
   private static DatasetCommittable positions(String shard, ShardCheckpoint cp) {
-    return new DatasetCommittable(List.of(), List.of(), Map.of(shard, cp));
+    return new DatasetCommittable(List.of(), List.of(), Map.of(shard, cp), Instant.EPOCH);
   }
 }
