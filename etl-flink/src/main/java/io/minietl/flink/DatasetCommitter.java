@@ -7,6 +7,7 @@ import io.minietl.core.manifest.ManifestLog;
 import io.minietl.core.manifest.ManifestPaths;
 import io.minietl.core.manifest.ShardCheckpoint;
 import io.minietl.core.manifest.ShardEntry;
+import io.minietl.core.manifest.StreamIdentity;
 import io.minietl.core.metrics.MetricNames;
 import io.minietl.core.storage.ObjectStore;
 import java.time.Clock;
@@ -19,7 +20,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
 import org.apache.flink.api.connector.sink2.Committer;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
@@ -30,7 +33,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Commits each checkpoint's {@link DatasetCommittable} as the next manifest version through
  * etl-core's {@link ManifestLog} (the conditional PUT), the same commit as the runner's: the added
- * shards and error files with their statistics, and the Kinesis positions, in one object.
+ * shards and error files with their statistics, and the Kinesis positions, in one object. Each
+ * version names the stream its checkpoint belongs to (its {@link StreamIdentity}, asked of Kinesis
+ * once, at the first commit) and carries one commit id per committable, the same over every retry
+ * of it: a version the job writes differs from the runner's only by its writer id.
  *
  * <ul>
  *   <li><b>Replays.</b> Every restore hands the last checkpoint's committable again, committed or
@@ -48,6 +54,8 @@ final class DatasetCommitter implements Committer<DatasetCommittable> {
   private final FlinkJobOptions options;
   private final ObjectStore store;
   private final AutoCloseable connections;
+  private final Supplier<StreamIdentity> streamIdentity;
+  private StreamIdentity identity; // resolved at the first commit
   private final ManifestLog log;
   private final Clock clock;
   private final String partPrefix;
@@ -60,13 +68,23 @@ final class DatasetCommitter implements Committer<DatasetCommittable> {
       JobConnections.Opened connections,
       Clock clock,
       MetricGroup metrics) {
-    this(options, connections.store(), connections, clock, metrics);
+    this(
+        options,
+        connections.store(),
+        () -> connections.stream().identity(),
+        connections,
+        clock,
+        metrics);
   }
 
-  /** Over {@code store}; {@code connections} is closed with the committer. */
+  /**
+   * Over {@code store}, writing the stream {@code identity} gives (called once, at the first
+   * commit); {@code connections} is closed with the committer.
+   */
   DatasetCommitter(
       FlinkJobOptions options,
       ObjectStore store,
+      Supplier<StreamIdentity> identity,
       AutoCloseable connections,
       Clock clock,
       MetricGroup metrics) {
@@ -75,6 +93,7 @@ final class DatasetCommitter implements Committer<DatasetCommittable> {
     this.options = options;
     this.store = store;
     this.connections = connections;
+    this.streamIdentity = identity;
     this.log = new ManifestLog(store);
     this.clock = clock;
     this.partPrefix =
@@ -106,14 +125,20 @@ final class DatasetCommitter implements Committer<DatasetCommittable> {
   }
 
   private void commitOne(DatasetCommittable c) {
+    if (identity == null) {
+      // The enumerator checked at start that the dataset's checkpoint is this stream's (or has no
+      // stream yet, which this commit adopts, as the runner's does).
+      identity = Objects.requireNonNull(streamIdentity.get(), "stream identity");
+    }
+    // One logical commit, one id: ManifestLog recognises an attempt of it that landed although
+    // its answer was lost, whichever version the retries below build it under.
+    String commitId = UUID.randomUUID().toString();
     while (true) {
       if (!clock.instant().isBefore(c.uploadedAt().plus(options.commitDeadline()))) {
         c = uploadedAgain(c);
       }
       Manifest manifest =
-          state
-              .nextVersion()
-              .writerId(options.writerId())
+          state.nextVersion().writerId(options.writerId()).commitId(commitId).stream(identity)
               .committedAt(clock.instant())
               .snapshotInterval(options.snapshotInterval())
               .addShards(c.shards())

@@ -41,6 +41,7 @@ public final class FlinkJobOptions implements Serializable {
   private final int maxNestingDepth;
   private final String writerId;
   private final String tempDir;
+  private final boolean resetCheckpoint;
 
   private FlinkJobOptions(Builder b) {
     this.initialType = b.initialPosition.type();
@@ -61,6 +62,7 @@ public final class FlinkJobOptions implements Serializable {
     this.maxNestingDepth = b.maxNestingDepth;
     this.writerId = b.writerId != null ? b.writerId : "flink-" + UUID.randomUUID();
     this.tempDir = b.tempDir;
+    this.resetCheckpoint = b.resetCheckpoint;
   }
 
   public static Builder builder() {
@@ -159,6 +161,17 @@ public final class FlinkJobOptions implements Serializable {
     return tempDir;
   }
 
+  /**
+   * Continue a dataset whose checkpoint belongs to another stream (another name, or the same name
+   * deleted and created again), as the runner's {@code IngestOptions#resetCheckpoint()}: at start,
+   * the job commits an empty checkpoint for this stream (whose shards start afresh at the initial
+   * position); the data stays. Without it, such a job stops at start, without restarts, with {@link
+   * io.minietl.kinesis.StreamMismatchException}. Default false.
+   */
+  public boolean resetCheckpoint() {
+    return resetCheckpoint;
+  }
+
   /** Builds {@link FlinkJobOptions}; each setter validates its value at once. */
   public static final class Builder {
     private StartPosition initialPosition = StartPosition.trimHorizon();
@@ -178,6 +191,7 @@ public final class FlinkJobOptions implements Serializable {
     private int maxNestingDepth = RecordParser.DEFAULT_MAX_NESTING_DEPTH;
     private String writerId;
     private String tempDir;
+    private boolean resetCheckpoint;
 
     private Builder() {}
 
@@ -286,6 +300,11 @@ public final class FlinkJobOptions implements Serializable {
 
     public Builder tempDir(String tempDir) {
       this.tempDir = tempDir;
+      return this;
+    }
+
+    public Builder resetCheckpoint(boolean reset) {
+      this.resetCheckpoint = reset;
       return this;
     }
 

@@ -5,8 +5,10 @@ import io.minietl.core.manifest.ManifestLog;
 import io.minietl.core.manifest.ShardCheckpoint;
 import io.minietl.kinesis.ShardCoordinator;
 import io.minietl.kinesis.ShardDescription;
+import io.minietl.kinesis.StreamMismatchException;
 import io.minietl.kinesis.StreamNotFoundException;
 import io.minietl.kinesis.StreamProxy;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -16,6 +18,7 @@ import java.util.TreeSet;
 import org.apache.flink.api.connector.source.SourceEvent;
 import org.apache.flink.api.connector.source.SplitEnumerator;
 import org.apache.flink.api.connector.source.SplitEnumeratorContext;
+import org.apache.flink.runtime.execution.SuppressRestartsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,6 +28,10 @@ import org.slf4j.LoggerFactory;
  * sequence number resumes after it, and a child starts only once each parent is closed there. So
  * with no Flink state the job starts from the latest manifest's checkpoint, and a parent's tail is
  * in the dataset before any record of its child is read.
+ *
+ * <p>Before it assigns any shard, it checks, as the runner does, that the latest manifest's
+ * checkpoint belongs to the stream it reads ({@link StreamCheck}): one of another stream fails the
+ * job without restarts (restarting cannot help), unless {@code resetCheckpoint}.
  *
  * <p>Every {@code shardDiscoveryInterval} (and after each completed checkpoint) a worker thread
  * lists the shards and catches up with the manifest; the coordinator thread then assigns, round
@@ -45,6 +52,7 @@ final class ShardEnumerator implements SplitEnumerator<ShardSplit, EnumeratorSta
   private StreamProxy stream;
   private ManifestLog log;
   private volatile DatasetState committed;
+  private volatile boolean streamChecked; // set on the worker thread
   private int nextReader;
   private boolean stopped;
 
@@ -75,6 +83,14 @@ final class ShardEnumerator implements SplitEnumerator<ShardSplit, EnumeratorSta
   private Discovery discover() {
     DatasetState known = committed;
     DatasetState now = known == null ? log.load() : log.refresh(known);
+    if (!streamChecked) {
+      // Until it passes, no discovery reaches onDiscovery, so nothing is assigned; a transient
+      // failure of it is retried at the next interval like any other discovery failure.
+      now =
+          StreamCheck.check(
+              log, now, stream.streamName(), stream.identity(), options, Instant.now(), LOG::warn);
+      streamChecked = true;
+    }
     return new Discovery(stream.listShards(), now);
   }
 
@@ -83,6 +99,10 @@ final class ShardEnumerator implements SplitEnumerator<ShardSplit, EnumeratorSta
     if (error != null) {
       if (error instanceof StreamNotFoundException) {
         throw (StreamNotFoundException) error;
+      }
+      if (error instanceof StreamMismatchException) {
+        // A configuration error: every restart would meet it again.
+        throw new SuppressRestartsException(error);
       }
       LOG.warn("Shard discovery failed (retrying at the next interval): {}", error.toString());
       return;

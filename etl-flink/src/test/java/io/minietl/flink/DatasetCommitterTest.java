@@ -4,32 +4,49 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.minietl.core.manifest.DatasetState;
+import io.minietl.core.manifest.Manifest;
 import io.minietl.core.manifest.ManifestLog;
+import io.minietl.core.manifest.ManifestParser;
+import io.minietl.core.manifest.ManifestPaths;
 import io.minietl.core.manifest.ShardCheckpoint;
 import io.minietl.core.manifest.ShardEntry;
+import io.minietl.core.manifest.StreamIdentity;
 import io.minietl.core.stats.FeatureStats;
 import io.minietl.core.storage.InMemoryObjectStore;
+import io.minietl.core.storage.ObjectInfo;
+import io.minietl.core.storage.ObjectStore;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
 import org.apache.flink.api.connector.sink2.Committer;
 import org.apache.flink.runtime.execution.SuppressRestartsException;
 import org.junit.jupiter.api.Test;
 
 /**
- * The commit deadline for committables restored from Flink state (an old checkpoint or savepoint):
- * past it, the committer copies their files to new names before a manifest lists them, so gc cannot
- * have deleted (or delete) what the manifest lists; a file already gone stops the job with a clear
- * line. On an in-memory store with a fixed clock.
+ * What the committer writes in each version: the stream identity and one commit id per committable,
+ * kept over the retries after a lost race (as the runner's). And the commit deadline for
+ * committables restored from Flink state (an old checkpoint or savepoint): past it, the committer
+ * copies their files to new names before a manifest lists them, so gc cannot have deleted (or
+ * delete) what the manifest lists; a file already gone stops the job with a clear line. On an
+ * in-memory store with a fixed clock.
  */
 class DatasetCommitterTest {
   private static final Instant NOW = Instant.parse("2026-12-02T12:00:00Z");
   private static final String OLD_KEY = "data/dt=2026-12-02/part-0000000000001-old-000001.arrow";
   private static final byte[] BYTES = "arrow bytes".getBytes(StandardCharsets.UTF_8);
+
+  private static final StreamIdentity STREAM =
+      StreamIdentity.of(
+          "arn:aws:kinesis:us-east-1:000000000000:stream/articles",
+          Instant.parse("2026-11-30T08:15:00Z"));
 
   private final InMemoryObjectStore store = new InMemoryObjectStore();
   private final FlinkJobOptions options =
@@ -37,6 +54,52 @@ class DatasetCommitterTest {
           .writerId("flink-test")
           .commitDeadline(Duration.ofMinutes(5))
           .build();
+
+  @Test
+  void everyVersionNamesTheStreamAndCarriesACommitIdOfItsOwn() {
+    store.put(OLD_KEY, BYTES);
+    commit(committable(NOW.minus(Duration.ofMinutes(1))));
+    commit(
+        new DatasetCommittable(List.of(), List.of(), Map.of("s1", ShardCheckpoint.at("200")), NOW));
+
+    ManifestLog log = new ManifestLog(store);
+    Manifest v1 = log.read(1).orElseThrow();
+    Manifest v2 = log.read(2).orElseThrow();
+    assertThat(v1.stream())
+        .isEqualTo(
+            StreamIdentity.of(
+                "arn:aws:kinesis:us-east-1:000000000000:stream/articles",
+                Instant.parse("2026-11-30T08:15:00Z")));
+    assertThat(v2.stream()).isEqualTo(v1.stream());
+    assertThat(log.load().stream()).isEqualTo(v1.stream());
+    assertThat(List.of(v1.writerId(), v2.writerId())).containsOnly("flink-test");
+    assertThat(UUID.fromString(v1.commitId())).isNotEqualTo(UUID.fromString(v2.commitId()));
+  }
+
+  @Test
+  void aCommitRebuiltAfterALostRaceKeepsItsCommitId() {
+    store.put(OLD_KEY, BYTES);
+    RacingStore racing = new RacingStore(store);
+
+    new DatasetCommitter(
+            options,
+            racing,
+            () -> STREAM,
+            () -> {},
+            Clock.fixed(NOW, ZoneOffset.UTC),
+            new org.apache.flink.metrics.groups.UnregisteredMetricsGroup())
+        .commit(List.of(new FakeRequest(committable(NOW))));
+
+    // Our v1 lost to the runner's; the same commit went in as v2, under the same id.
+    assertThat(racing.attempts).extracting(Manifest::version).containsExactly(1L, 2L);
+    Manifest lost = racing.attempts.get(0);
+    Manifest won = new ManifestLog(store).read(2).orElseThrow();
+    assertThat(won.writerId()).isEqualTo("flink-test");
+    assertThat(won.commitId()).isEqualTo(lost.commitId());
+    assertThat(new ManifestLog(store).read(1).orElseThrow().writerId()).isEqualTo("runner-x");
+    assertThat(won.stream()).isEqualTo(STREAM);
+    assertThat(won.addedShards()).extracting(ShardEntry::path).containsExactly(OLD_KEY);
+  }
 
   @Test
   void aCommittableWithinTheDeadlineIsCommittedWithItsOwnFiles() {
@@ -88,6 +151,7 @@ class DatasetCommitterTest {
         new DatasetCommitter(
             options,
             store,
+            () -> STREAM,
             () -> {},
             Clock.fixed(NOW, ZoneOffset.UTC),
             new org.apache.flink.metrics.groups.UnregisteredMetricsGroup());
@@ -111,6 +175,68 @@ class DatasetCommitterTest {
             .build();
     return new DatasetCommittable(
         List.of(shard), List.of(), Map.of("s1", ShardCheckpoint.at("100")), uploadedAt);
+  }
+
+  /**
+   * A store where another writer ("runner-x", on a shard the committable does not cover) creates
+   * manifest v1 just before the committer's first create of it; records each manifest create the
+   * committer sends.
+   */
+  private static final class RacingStore implements ObjectStore {
+    final ObjectStore delegate;
+    final List<Manifest> attempts = new ArrayList<>();
+
+    RacingStore(ObjectStore delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public PutResult putIfAbsent(String key, byte[] bytes) {
+      if (key.startsWith(ManifestPaths.MANIFEST_DIR)
+          && ManifestPaths.parseManifestVersion(key).isPresent()) {
+        attempts.add(ManifestParser.fromJson(bytes));
+        if (key.equals(ManifestPaths.manifestKey(1))) {
+          Manifest theirs =
+              DatasetState.empty().nextVersion().writerId("runner-x").stream(STREAM)
+                  .committedAt(NOW)
+                  .updateCheckpoint("s2", ShardCheckpoint.at("7"))
+                  .build();
+          assertThat(new ManifestLog(delegate).commit(theirs))
+              .isEqualTo(ManifestLog.Outcome.COMMITTED);
+        }
+      }
+      return delegate.putIfAbsent(key, bytes);
+    }
+
+    @Override
+    public String location() {
+      return delegate.location();
+    }
+
+    @Override
+    public void put(String key, byte[] bytes) {
+      delegate.put(key, bytes);
+    }
+
+    @Override
+    public void put(String key, Path file) {
+      delegate.put(key, file);
+    }
+
+    @Override
+    public Optional<byte[]> get(String key) {
+      return delegate.get(key);
+    }
+
+    @Override
+    public List<ObjectInfo> list(String prefix, String startAfter) {
+      return delegate.list(prefix, startAfter);
+    }
+
+    @Override
+    public void delete(String key) {
+      delegate.delete(key);
+    }
   }
 
   /** Flink's commit request, as the committer operator hands it. */

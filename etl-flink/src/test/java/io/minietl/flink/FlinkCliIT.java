@@ -6,8 +6,11 @@ import io.minietl.core.manifest.DatasetState;
 import io.minietl.core.manifest.Manifest;
 import io.minietl.core.manifest.ManifestLog;
 import io.minietl.core.manifest.ShardCheckpoint;
+import io.minietl.core.manifest.StreamIdentity;
+import io.minietl.core.storage.LocalObjectStore;
 import io.minietl.ingest.Await;
 import io.minietl.ingest.PutLog;
+import io.minietl.kinesis.KinesisStreamProxy;
 import io.minietl.s3.S3ObjectStore;
 import io.minietl.testing.Emulators;
 import io.minietl.testing.KinesisEmulator;
@@ -25,7 +28,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
@@ -38,7 +43,9 @@ import software.amazon.awssdk.services.kinesis.model.Shard;
  * {@code java -jar etl-flink.jar run} as a child JVM (local mode, embedded Flink), on kinesalite
  * and s3proxy: a bounded run ends with exit 0 and the runner's final line; test 2's third case, the
  * whole JVM killed -9 mid-run and started again without Flink state, resumes from the manifest with
- * every record exactly once; and a job fenced by another writer exits 3 with one line.
+ * every record exactly once; a job fenced by another writer exits 3 with one line; and a job into a
+ * local ({@code file://}) dataset whose checkpoint belongs to another stream exits 2 with the
+ * runner's line, then with {@code --reset-checkpoint} continues it for this stream.
  */
 @LocalStack
 class FlinkCliIT {
@@ -125,6 +132,84 @@ class FlinkCliIT {
     DatasetState latest = manifests.load();
     assertThat(latest.version()).isEqualTo(theirs.version());
     assertThat(latest.writerId()).isEqualTo("intruder");
+  }
+
+  @Test
+  void aFileDatasetOfAnotherStreamExitsTwoWithOneLineAndWithResetContinuesForThisStream(
+      Emulators emulators) throws Exception {
+    Stack s = stack(emulators);
+    KinesisClient client = s.kinesis().client();
+    s.log().putBatch(client, s.stream(), new Random(10), 0, 300, 30, 0);
+    Path dir = temp.resolve("local-dataset");
+    LocalObjectStore store = LocalObjectStore.create(dir);
+    ManifestLog manifests = new ManifestLog(store);
+    StreamIdentity current = KinesisStreamProxy.create(client, s.stream()).identity();
+    // The same stream name deleted and created again: its old checkpoint names a shard id the new
+    // stream has too.
+    StreamIdentity old = StreamIdentity.of(current.arn(), Instant.parse("2026-01-05T10:00:00Z"));
+    Manifest v1 =
+        DatasetState.empty().nextVersion().writerId("runner-old").stream(old)
+            .committedAt(Instant.parse("2026-01-06T00:00:00Z"))
+            .updateCheckpoint(
+                "shardId-000000000000",
+                ShardCheckpoint.closed("49590338271490256608559692538361571095921575989136588898"))
+            .build();
+    assertThat(manifests.commit(v1)).isEqualTo(ManifestLog.Outcome.COMMITTED);
+    List<String> args = s.args("--stop-when-idle", "2s");
+    args.set(args.indexOf(s.dataset()), "file://" + dir);
+
+    Child refused = Child.start(temp, "refused", args, s.env());
+
+    assertThat(refused.awaitExit(Duration.ofMinutes(3))).as(refused.describe()).isEqualTo(2);
+    List<String> errors = refused.errorLines();
+    String line =
+        "etl-flink: Cannot continue file://"
+            + dir
+            + " from stream "
+            + s.stream()
+            + " (created "
+            + current.creationTime()
+            + ") without --reset-checkpoint (keeps the data): its checkpoint belongs to "
+            + current.arn()
+            + " (created 2026-01-05T10:00:00Z)";
+    // The CLI cuts a line at 300 characters (the runner's line puts the key facts first).
+    String shown = line.length() <= 300 ? line : line.substring(0, 297) + "...";
+    assertThat(errors.get(errors.size() - 1)).as(refused.describe()).isEqualTo(shown);
+    assertThat(errors).filteredOn(l -> l.startsWith("etl-flink:")).hasSize(1);
+    assertThat(manifests.load().version()).isEqualTo(1);
+
+    args.add("--reset-checkpoint");
+    Child reset = Child.start(temp, "reset", args, s.env());
+
+    assertThat(reset.awaitExit(Duration.ofMinutes(3))).as(reset.describe()).isZero();
+    assertThat(reset.errorLines())
+        .anyMatch(
+            l ->
+                l.contains(
+                    "reset: the checkpoint of file://"
+                        + dir
+                        + " (for "
+                        + old
+                        + ") is replaced by an empty one for "
+                        + current
+                        + " (manifest v2); its data stays"));
+    Manifest emptied = manifests.read(2).orElseThrow();
+    assertThat(emptied.writerId()).isEqualTo("flink-cli-it");
+    assertThat(emptied.stream()).isEqualTo(current);
+    assertThat(emptied.checkpoint()).isEmpty();
+    DatasetState latest = manifests.load();
+    assertThat(latest.version()).isGreaterThan(2);
+    Set<String> commitIds = new TreeSet<>();
+    for (long v = 2; v <= latest.version(); v++) {
+      Manifest m = manifests.read(v).orElseThrow();
+      assertThat(m.writerId()).isEqualTo("flink-cli-it");
+      assertThat(m.stream()).isEqualTo(current);
+      commitIds.add(m.commitId());
+    }
+    assertThat(commitIds).hasSize((int) latest.version() - 1);
+    // Every shard read afresh, shardId-000000000000 too (the old checkpoint had it closed).
+    assertThat(latest.checkpoint()).hasSize(4);
+    s.log().assertExactlyOnce(store);
   }
 
   /** Commits, as writer "intruder", every shard's position at its first record. */

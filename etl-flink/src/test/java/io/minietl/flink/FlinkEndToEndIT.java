@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.minietl.core.manifest.DatasetState;
 import io.minietl.core.manifest.Manifest;
 import io.minietl.core.manifest.ManifestLog;
+import io.minietl.core.manifest.StreamIdentity;
 import io.minietl.ingest.PutLog;
+import io.minietl.kinesis.KinesisStreamProxy;
 import io.minietl.s3.S3ObjectStore;
 import io.minietl.testing.Emulators;
 import io.minietl.testing.KinesisEmulator;
@@ -26,8 +28,9 @@ import org.junit.jupiter.params.provider.EnumSource;
  * Test 1 of issue 8: a 4-shard stream with malformed records mixed in, read by the job at
  * parallelism 2 on a MiniCluster until idle, on each emulator: every valid record exactly once with
  * etl-core's word count, every malformed one in errors/ with its reason, statistics equal to those
- * recomputed from the rows (PutLog), written by the job's writer id. Some records are KPL
- * aggregates (and one a corrupt aggregate).
+ * recomputed from the rows (PutLog), written by the job's writer id, each version naming the stream
+ * (issue 10's format 2, as the runner's). Some records are KPL aggregates (and one a corrupt
+ * aggregate).
  */
 @LocalStack
 class FlinkEndToEndIT {
@@ -59,9 +62,11 @@ class FlinkEndToEndIT {
     DatasetState latest = manifests.load();
     assertThat(latest.checkpoint()).hasSize(4);
     assertThat(latest.checkpoint().values()).allMatch(c -> !c.closed());
+    StreamIdentity identity = KinesisStreamProxy.create(kinesis.client(), stream).identity();
     for (long v = 1; v <= latest.version(); v++) {
       Manifest m = manifests.read(v).orElseThrow();
       assertThat(m.writerId()).isEqualTo("flink-it");
+      assertThat(m.stream()).as("v%d", v).isEqualTo(identity);
     }
   }
 

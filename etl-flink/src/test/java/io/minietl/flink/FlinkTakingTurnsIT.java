@@ -3,7 +3,9 @@ package io.minietl.flink;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.minietl.core.format.DatasetSchema;
+import io.minietl.core.manifest.Manifest;
 import io.minietl.core.manifest.ManifestLog;
+import io.minietl.core.manifest.StreamIdentity;
 import io.minietl.ingest.IngestOptions;
 import io.minietl.ingest.IngestRunner;
 import io.minietl.ingest.PutLog;
@@ -33,7 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Test 4 of issue 8: the runner ingests part of a stream, the job continues from the runner's last
  * commit (no Flink state: from the manifest), the runner continues from the job's; the dataset
- * holds every record once, and training-reader reads all of it in one schema.
+ * holds every record once, and training-reader reads all of it in one schema. The job's versions
+ * name the stream as the runner's do, so the runner resumes from them without the adoption warning.
  */
 @LocalStack
 class FlinkTakingTurnsIT {
@@ -70,7 +73,7 @@ class FlinkTakingTurnsIT {
         2);
     long afterJob = manifests.load().version();
     log.putBatch(kinesis.client(), stream, random, 1200, 600, 30, 41);
-    runner(kinesis, stream, store, "runner-2");
+    List<String> runner2 = runner(kinesis, stream, store, "runner-2");
 
     log.assertExactlyOnce(store);
     long latest = manifests.load().version();
@@ -82,6 +85,13 @@ class FlinkTakingTurnsIT {
       writers.add(manifests.read(v).orElseThrow().writerId());
     }
     assertThat(writers).containsExactly("flink-turns", "runner-1", "runner-2");
+    StreamIdentity identity = KinesisStreamProxy.create(kinesis.client(), stream).identity();
+    for (long v = afterRunner + 1; v <= afterJob; v++) {
+      Manifest m = manifests.read(v).orElseThrow();
+      assertThat(m.writerId()).isEqualTo("flink-turns");
+      assertThat(m.stream()).isEqualTo(identity);
+    }
+    assertThat(runner2).isNotEmpty().noneMatch(l -> l.startsWith("warning: the checkpoint of"));
 
     // training-reader reads the whole dataset, one schema, each record once.
     List<String> ids = new ArrayList<>();
@@ -107,7 +117,10 @@ class FlinkTakingTurnsIT {
     assertThat(ids).doesNotHaveDuplicates().hasSize(log.validCount());
   }
 
-  private void runner(KinesisEmulator kinesis, String stream, S3ObjectStore store, String id) {
+  /** Runs a runner until idle; returns its lines. */
+  private List<String> runner(
+      KinesisEmulator kinesis, String stream, S3ObjectStore store, String id) {
+    List<String> lines = new ArrayList<>();
     IngestRunner.create(
             KinesisStreamProxy.create(kinesis.client(), stream),
             store,
@@ -120,7 +133,8 @@ class FlinkTakingTurnsIT {
                 .stopWhenIdle(Duration.ofSeconds(1))
                 .writerId(id)
                 .build(),
-            line -> {})
+            lines::add)
         .run();
+    return lines;
   }
 }

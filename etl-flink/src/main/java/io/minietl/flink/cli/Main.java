@@ -5,6 +5,7 @@ import io.minietl.cli.CommandContext;
 import io.minietl.cli.ExitCode;
 import io.minietl.core.storage.StorageAccessException;
 import io.minietl.flink.FencedException;
+import io.minietl.kinesis.StreamMismatchException;
 import io.minietl.kinesis.StreamNotFoundException;
 import io.minietl.kinesis.aws.AwsConfigurationException;
 import java.util.Arrays;
@@ -14,7 +15,8 @@ import software.amazon.awssdk.core.exception.SdkClientException;
 
 /**
  * The {@code etl-flink} command line: {@code run}. Exit codes are {@link ExitCode}'s (3: fenced by
- * another writer, in local mode). Only the entry point reads the environment.
+ * another writer, in local mode; 2 also for a dataset of another stream). Only the entry point
+ * reads the environment.
  */
 @Command(
     name = "etl-flink",
@@ -29,6 +31,7 @@ public final class Main {
       Cli.builder("etl-flink", Main.class)
           .onError(StreamNotFoundException.class, ExitCode.USAGE)
           .onError(StorageAccessException.class, ExitCode.USAGE)
+          .onError(StreamMismatchException.class, ExitCode.USAGE)
           .onError(FencedException.class, ExitCode.FENCED)
           .onError(AwsConfigurationException.class, ExitCode.USAGE)
           .onError(

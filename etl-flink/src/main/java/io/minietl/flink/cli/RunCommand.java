@@ -9,6 +9,7 @@ import io.minietl.core.manifest.DatasetState;
 import io.minietl.core.manifest.Manifest;
 import io.minietl.core.manifest.ManifestLog;
 import io.minietl.core.stats.FeatureStats;
+import io.minietl.core.storage.ObjectStore;
 import io.minietl.flink.EtlFlinkJob;
 import io.minietl.flink.FencedException;
 import io.minietl.flink.FlinkJobOptions;
@@ -17,9 +18,10 @@ import io.minietl.flink.LocalFlink;
 import io.minietl.ingest.cli.DatasetOption;
 import io.minietl.ingest.cli.PipelineOptions;
 import io.minietl.kinesis.KinesisStreamProxy;
+import io.minietl.kinesis.StreamMismatchException;
 import io.minietl.kinesis.aws.AwsClients;
+import io.minietl.kinesis.aws.LazyS3Client;
 import io.minietl.s3.DatasetLocation;
-import io.minietl.s3.S3ObjectStore;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,7 +38,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
-import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * {@code run}: the job, on an embedded MiniCluster ({@code java -jar}, local mode: progress and
@@ -122,6 +123,16 @@ final class RunCommand implements Callable<Integer> {
   @Env("MINIETL_WRITER_ID")
   String writerId;
 
+  // arity 0..1: also "--reset-checkpoint true", as Managed Flink's runtime properties give a flag.
+  @Option(
+      names = "--reset-checkpoint",
+      arity = "0..1",
+      description =
+          "Continue a dataset whose checkpoint belongs to another stream (or to this one before it"
+              + " was deleted and created again): read this stream's shards afresh, keep the data.")
+  @Env("MINIETL_RESET_CHECKPOINT")
+  boolean resetCheckpoint;
+
   RunCommand(CommandContext context) {
     this.context = context;
   }
@@ -141,6 +152,7 @@ final class RunCommand implements Callable<Integer> {
         .callBytes(pipeline.callSize())
         .stopWhenIdle(stopWhenIdle)
         .writerId(writerId)
+        .resetCheckpoint(resetCheckpoint)
         .build();
   }
 
@@ -150,10 +162,15 @@ final class RunCommand implements Callable<Integer> {
       throw new UsageException("Missing --stream (or MINIETL_STREAM)");
     }
     DatasetLocation location = dataset.dataset();
-    if (location.isLocal()) {
-      // Flink's tasks may run on other machines: the dataset must be where they all reach it.
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    boolean local = env instanceof LocalStreamEnvironment;
+    if (location.isLocal() && !local) {
+      // A cluster's tasks run on other machines: the dataset must be where they all reach it.
       throw new UsageException(
-          "Invalid --dataset " + location + ": etl-flink writes to s3://bucket/prefix only");
+          "Invalid --dataset "
+              + location
+              + ": a local directory is for local mode (java -jar) only; on a cluster use"
+              + " s3://bucket/prefix");
     }
     FlinkJobOptions options = options();
     JobConnections connections =
@@ -161,13 +178,11 @@ final class RunCommand implements Callable<Integer> {
     PrintStream out = context.out();
     AwsClients aws = dataset.clients(context);
     try (KinesisClient kinesis = aws.newKinesisClient();
-        S3Client s3 = aws.newS3Client()) {
+        LazyS3Client s3 = aws.lazyS3Client()) {
       // Bad configuration fails here, in one line, before Flink starts.
-      S3ObjectStore store = S3ObjectStore.create(s3, location.uri());
+      ObjectStore store = location.open(s3);
       store.checkAccess();
       int shards = KinesisStreamProxy.create(kinesis, stream).listShards().size();
-      StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-      boolean local = env instanceof LocalStreamEnvironment;
       if (local) {
         env = LocalFlink.environment(parallelism, LocalFlink.configuration());
       }
@@ -229,6 +244,10 @@ final class RunCommand implements Callable<Integer> {
         FencedException fenced = find(e, FencedException.class);
         if (fenced != null) {
           throw fenced;
+        }
+        StreamMismatchException mismatch = find(e, StreamMismatchException.class);
+        if (mismatch != null) {
+          throw mismatch; // the enumerator's check at start: exit 2, the runner's line
         }
         throw e;
       }

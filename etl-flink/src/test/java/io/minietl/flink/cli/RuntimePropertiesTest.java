@@ -49,6 +49,34 @@ class RuntimePropertiesTest {
   }
 
   @Test
+  void aResetCheckpointPropertyOfTrueResetsAsTheFlagDoes() throws Exception {
+    Path file =
+        write(
+            "[{\"PropertyGroupId\":\"MiniEtlOptions\",\"PropertyMap\":{\"stream\":\"S\","
+                + "\"dataset\":\"s3://b/p\",\"reset-checkpoint\":\"true\"}}]");
+    List<String> args =
+        RuntimeProperties.arguments(
+            KinesisAnalyticsRuntime.getApplicationProperties(file.toString()));
+
+    assertThat(args).containsSubsequence("--reset-checkpoint", "true");
+    assertThat(parse(args.subList(1, args.size())).options().resetCheckpoint()).isTrue();
+    assertThat(parse(List.of("--stream", "S", "--reset-checkpoint")).options().resetCheckpoint())
+        .isTrue();
+    assertThat(parse(List.of("--stream", "S")).options().resetCheckpoint()).isFalse();
+  }
+
+  private static RunCommand parse(List<String> args) {
+    RunCommand run =
+        new RunCommand(
+            CommandContext.of(
+                Map.of(),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)));
+    new picocli.CommandLine(run).parseArgs(args.toArray(String[]::new));
+    return run;
+  }
+
+  @Test
   void withoutTheGroupThereAreNoArguments() {
     assertThat(RuntimeProperties.arguments(Map.of())).isEmpty();
   }
