@@ -5,6 +5,7 @@ import io.minietl.core.manifest.ManifestLog;
 import io.minietl.core.manifest.ShardCheckpoint;
 import io.minietl.kinesis.ShardCoordinator;
 import io.minietl.kinesis.ShardDescription;
+import io.minietl.kinesis.StreamCheck;
 import io.minietl.kinesis.StreamMismatchException;
 import io.minietl.kinesis.StreamNotFoundException;
 import io.minietl.kinesis.StreamProxy;
@@ -87,8 +88,13 @@ final class ShardEnumerator implements SplitEnumerator<ShardSplit, EnumeratorSta
       // Until it passes, no discovery reaches onDiscovery, so nothing is assigned; a transient
       // failure of it is retried at the next interval like any other discovery failure.
       now =
-          StreamCheck.check(
-              log, now, stream.streamName(), stream.identity(), options, Instant.now(), LOG::warn);
+          new StreamCheck(
+                  stream.streamName(),
+                  stream.identity(),
+                  options.writerId(),
+                  options.snapshotInterval(),
+                  options.resetCheckpoint())
+              .apply(log, now, Instant.now(), LOG::warn);
       streamChecked = true;
     }
     return new Discovery(stream.listShards(), now);

@@ -19,6 +19,7 @@ import io.minietl.core.stats.FeatureStats;
 import io.minietl.core.storage.ObjectStore;
 import io.minietl.kinesis.ShardCoordinator;
 import io.minietl.kinesis.ShardDescription;
+import io.minietl.kinesis.StreamCheck;
 import io.minietl.kinesis.StreamMismatchException;
 import io.minietl.kinesis.StreamProxy;
 import io.minietl.kinesis.StreamRecord;
@@ -527,62 +528,25 @@ public final class IngestRunner {
   }
 
   /**
-   * Item 3 of issue 10: the dataset's checkpoint must belong to the stream being read. A dataset
-   * without an identity (format 1, or new) adopts this stream's at its next commit; one of another
-   * stream stops the run, unless {@link IngestOptions#resetCheckpoint()}, which commits an empty
-   * checkpoint for this stream at once (the data stays).
+   * Item 3 of issue 10: the dataset's checkpoint must belong to the stream being read ({@link
+   * StreamCheck}, the rule the Flink job applies too). A dataset without an identity (format 1, or
+   * new) adopts this stream's at its next commit; one of another stream stops the run, unless
+   * {@link IngestOptions#resetCheckpoint()}, which commits an empty checkpoint for this stream at
+   * once (the data stays).
    */
   private void checkStream(Instant now) {
     identity = stream.identity(); // a start-up failure: a configuration error (exit 2)
-    while (true) {
-      StreamIdentity recorded = state.stream();
-      if (recorded == null) {
-        if (!state.checkpoint().isEmpty()) {
-          progressOut.accept(
-              "warning: the checkpoint of "
-                  + log.location()
-                  + " names no stream (written before format 2); adopting "
-                  + identity
-                  + " at the next commit");
-        }
-        return;
-      }
-      if (recorded.equals(identity)) {
-        return;
-      }
-      if (!options.resetCheckpoint()) {
-        // One line, key facts first (the CLI cuts lines at 300 characters).
-        throw new StreamMismatchException(
-            "Cannot continue "
-                + log.location()
-                + " from stream "
-                + stream.streamName()
-                + " (created "
-                + identity.creationTime()
-                + ") without --reset-checkpoint (keeps the data): its checkpoint belongs to "
-                + recorded);
-      }
-      Manifest reset =
-          state.nextVersion().writerId(options.writerId()).committedAt(now).stream(identity)
-              .checkpoint(Map.of())
-              .snapshotInterval(options.snapshotInterval())
-              .build();
-      if (log.commit(reset) == ManifestLog.Outcome.COMMITTED) {
-        state = state.apply(reset);
-        commits++;
-        progressOut.accept(
-            "reset: the checkpoint of "
-                + log.location()
-                + " (for "
-                + recorded
-                + ") is replaced by an empty one for "
-                + identity
-                + " (manifest v"
-                + state.version()
-                + "); its data stays");
-        return;
-      }
-      state = log.refresh(state); // someone committed first: check again
+    long before = state.version();
+    state =
+        new StreamCheck(
+                stream.streamName(),
+                identity,
+                options.writerId(),
+                options.snapshotInterval(),
+                options.resetCheckpoint())
+            .apply(log, state, now, progressOut);
+    if (state.version() != before && options.writerId().equals(state.writerId())) {
+      commits++; // the reset
     }
   }
 

@@ -1,4 +1,4 @@
-package io.minietl.flink;
+package io.minietl.kinesis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -9,16 +9,15 @@ import io.minietl.core.manifest.ManifestLog;
 import io.minietl.core.manifest.ShardCheckpoint;
 import io.minietl.core.manifest.StreamIdentity;
 import io.minietl.core.storage.InMemoryObjectStore;
-import io.minietl.kinesis.StreamMismatchException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The job's check at start that the dataset's checkpoint belongs to the stream it reads: the
- * runner's rule and its lines, word for word (etl-ingest's UnattendedRunnerTest pins the runner's).
- * On an in-memory store.
+ * The writers' check at start that the dataset's checkpoint belongs to the stream they read, and
+ * its lines (etl-ingest's UnattendedRunnerTest and etl-flink's FlinkCliIT meet them through the
+ * runner and the job). On an in-memory store.
  */
 class StreamCheckTest {
   private static final Instant NOW = Instant.parse("2026-12-02T12:00:00Z");
@@ -97,9 +96,8 @@ class StreamCheckTest {
   }
 
   private DatasetState check(DatasetState state, boolean reset) {
-    FlinkJobOptions options =
-        FlinkJobOptions.builder().writerId("flink-test").resetCheckpoint(reset).build();
-    return StreamCheck.check(log, state, "articles", THIS, options, NOW, warnings::add);
+    return new StreamCheck("articles", THIS, "flink-test", 20, reset)
+        .apply(log, state, NOW, warnings::add);
   }
 
   /** Version 1, by the runner, with a checkpoint of {@code stream} (null: none named). */
