@@ -3,6 +3,7 @@ package io.minietl.ingest.cli;
 import io.minietl.cli.CommandContext;
 import io.minietl.cli.Env;
 import io.minietl.cli.UsageException;
+import io.minietl.core.storage.ObjectStore;
 import io.minietl.kinesis.aws.AwsClients;
 import io.minietl.kinesis.aws.LazyS3Client;
 import io.minietl.s3.DatasetLocation;
@@ -58,6 +59,17 @@ public final class DatasetOption {
    */
   LazyS3Client s3(CommandContext context) {
     return unchecked(context).lazyS3Client();
+  }
+
+  /**
+   * The dataset's store on {@code s3} (unused for a local dataset), its access checked: a missing
+   * bucket or directory, or S3 out of reach, fails here with one line rather than halfway through a
+   * command.
+   */
+  ObjectStore open(LazyS3Client s3) {
+    ObjectStore store = dataset().open(s3);
+    store.checkAccess();
+    return store;
   }
 
   /** The {@code --endpoint} given, or null (then the environment's, as {@link AwsClients}). */
