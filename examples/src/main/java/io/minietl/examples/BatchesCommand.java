@@ -53,11 +53,7 @@ import picocli.CommandLine.Option;
       "Prints one rank's batches of an epoch as JSON lines (the plan, for people and tests);"
           + " byte-identical to python -m minietl batches."
     },
-    footer = {
-      "",
-      "For S3, endpoint, region and credentials come from the standard AWS environment"
-          + " (AWS_ENDPOINT_URL_S3 or AWS_ENDPOINT_URL, AWS_REGION, AWS_ACCESS_KEY_ID, ...)."
-    })
+    footer = {"", Main.S3_ENVIRONMENT_FOOTER})
 final class BatchesCommand implements Callable<Integer> {
   private static final DateTimeFormatter MICROS =
       DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'", Locale.ROOT)

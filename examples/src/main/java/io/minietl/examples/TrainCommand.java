@@ -46,11 +46,7 @@ import picocli.CommandLine.Option;
       "A trainer loop with training-reader: epochs x simulated ranks, a stop halfway and a resume"
           + " from the saved position, batches/s; fails unless every row is seen once per epoch."
     },
-    footer = {
-      "",
-      "For S3, endpoint, region and credentials come from the standard AWS environment"
-          + " (AWS_ENDPOINT_URL_S3 or AWS_ENDPOINT_URL, AWS_REGION, AWS_ACCESS_KEY_ID, ...)."
-    })
+    footer = {"", Main.S3_ENVIRONMENT_FOOTER})
 final class TrainCommand implements Callable<Integer> {
   private final CommandContext context;
 
