@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import org.apache.arrow.vector.BaseIntVector;
 import org.apache.arrow.vector.BitVector;
 import org.apache.arrow.vector.FieldVector;
@@ -53,11 +54,7 @@ import picocli.CommandLine.Option;
       "Prints one rank's batches of an epoch as JSON lines (the plan, for people and tests);"
           + " byte-identical to python -m minietl batches."
     },
-    footer = {
-      "",
-      "For S3, endpoint, region and credentials come from the standard AWS environment"
-          + " (AWS_ENDPOINT_URL_S3 or AWS_ENDPOINT_URL, AWS_REGION, AWS_ACCESS_KEY_ID, ...)."
-    })
+    footer = {"", Main.S3_ENVIRONMENT_FOOTER})
 final class BatchesCommand implements Callable<Integer> {
   private static final DateTimeFormatter MICROS =
       DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'", Locale.ROOT)
@@ -162,40 +159,53 @@ final class BatchesCommand implements Callable<Integer> {
     if ((split == null) != (trainFraction == null)) {
       throw new UsageException("Invalid split: give --split and --train-fraction together");
     }
+    return usage(this::buildSpec);
+  }
+
+  /** The spec the flags give, as the reader's builder checks it. */
+  private ReadSpec buildSpec() {
+    List<String> cols = new ArrayList<>();
+    for (String c : columns.split(",")) {
+      if (!c.isEmpty()) {
+        cols.add(c);
+      }
+    }
+    ReadSpec.Builder b =
+        ReadSpec.builder()
+            .batchSize(batchSize)
+            .columns(cols)
+            .epoch(epoch)
+            .rank(rank)
+            .worldSize(worldSize)
+            .windowUnits(windowUnits)
+            .remainder(choice(Remainder.class, "--remainder", remainder));
+    if (seed != null) {
+      b.shuffle(seed);
+    }
+    if (split != null) {
+      b.split(choice(Split.class, "--split", split), trainFraction);
+    }
+    List<Filter> filters = new ArrayList<>();
+    for (String f : between) {
+      String[] p = f.split(":", -1);
+      if (p.length != 3 || p[0].isEmpty()) {
+        throw new UsageException("Invalid --between '" + f + "': expected COLUMN:LO:HI");
+      }
+      filters.add(Filter.between(p[0], Long.parseLong(p[1]), Long.parseLong(p[2])));
+    }
+    if (!filters.isEmpty()) {
+      b.filter(filters.size() == 1 ? filters.get(0) : Filter.and(filters.toArray(Filter[]::new)));
+    }
+    return b.build();
+  }
+
+  /**
+   * What {@code action} returns; an IllegalArgumentException from it (a value the reader's builders
+   * or {@link TrainingDataset} reject, or a number that does not parse) is a usage error, exit 2.
+   */
+  private static <T> T usage(Supplier<T> action) {
     try {
-      List<String> cols = new ArrayList<>();
-      for (String c : columns.split(",")) {
-        if (!c.isEmpty()) {
-          cols.add(c);
-        }
-      }
-      ReadSpec.Builder b =
-          ReadSpec.builder()
-              .batchSize(batchSize)
-              .columns(cols)
-              .epoch(epoch)
-              .rank(rank)
-              .worldSize(worldSize)
-              .windowUnits(windowUnits)
-              .remainder(choice(Remainder.class, "--remainder", remainder));
-      if (seed != null) {
-        b.shuffle(seed);
-      }
-      if (split != null) {
-        b.split(choice(Split.class, "--split", split), trainFraction);
-      }
-      List<Filter> filters = new ArrayList<>();
-      for (String f : between) {
-        String[] p = f.split(":", -1);
-        if (p.length != 3 || p[0].isEmpty()) {
-          throw new UsageException("Invalid --between '" + f + "': expected COLUMN:LO:HI");
-        }
-        filters.add(Filter.between(p[0], Long.parseLong(p[1]), Long.parseLong(p[2])));
-      }
-      if (!filters.isEmpty()) {
-        b.filter(filters.size() == 1 ? filters.get(0) : Filter.and(filters.toArray(Filter[]::new)));
-      }
-      return b.build();
+      return action.get();
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage(), e);
     }
@@ -216,8 +226,8 @@ final class BatchesCommand implements Callable<Integer> {
     PrintStream out = context.out();
     try (LazyS3Client s3 =
             AwsClients.builder().environment(context.environment()).build().lazyS3Client();
-        TrainingDataset ds = open(s3, options);
-        BatchIterator it = batches(ds, spec)) {
+        TrainingDataset ds = usage(() -> TrainingDataset.open(dataset.open(s3), options));
+        BatchIterator it = usage(() -> ds.batches(spec))) {
       while (it.hasNext()) {
         byte[] line = line(it.next(), spec.columns());
         out.write(line, 0, line.length);
@@ -231,32 +241,12 @@ final class BatchesCommand implements Callable<Integer> {
     if (runId != null && datasetVersion != null) {
       throw new UsageException("Invalid --run-id: give --run-id or --dataset-version, not both");
     }
-    try {
-      if (runId != null) {
-        return DatasetOptions.builder().pin(runId, epoch).build();
-      }
-      return datasetVersion == null
-          ? DatasetOptions.defaults()
-          : DatasetOptions.builder().version(datasetVersion).build();
-    } catch (IllegalArgumentException e) {
-      throw new UsageException(e.getMessage(), e);
+    if (runId != null) {
+      return usage(() -> DatasetOptions.builder().pin(runId, epoch).build());
     }
-  }
-
-  private TrainingDataset open(LazyS3Client s3, DatasetOptions options) {
-    try {
-      return TrainingDataset.open(dataset.open(s3), options);
-    } catch (IllegalArgumentException e) {
-      throw new UsageException(e.getMessage(), e);
-    }
-  }
-
-  private static BatchIterator batches(TrainingDataset ds, ReadSpec spec) {
-    try {
-      return ds.batches(spec);
-    } catch (IllegalArgumentException e) {
-      throw new UsageException(e.getMessage(), e);
-    }
+    return datasetVersion == null
+        ? DatasetOptions.defaults()
+        : usage(() -> DatasetOptions.builder().version(datasetVersion).build());
   }
 
   /** One batch as its JSON line, UTF-8, {@code \n}-terminated. */

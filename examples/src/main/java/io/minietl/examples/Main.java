@@ -36,6 +36,11 @@ import picocli.CommandLine.Command;
       BatchesCommand.class
     })
 public final class Main {
+  /** The help footer of the commands that read a dataset: where their S3 settings come from. */
+  static final String S3_ENVIRONMENT_FOOTER =
+      "For S3, endpoint, region and credentials come from the standard AWS environment"
+          + " (AWS_ENDPOINT_URL_S3 or AWS_ENDPOINT_URL, AWS_REGION, AWS_ACCESS_KEY_ID, ...).";
+
   static final Cli CLI =
       Cli.builder("examples", Main.class)
           .onError(AwsConfigurationException.class, ExitCode.USAGE)

@@ -3,9 +3,8 @@ package io.minietl.examples;
 import io.minietl.cli.CommandContext;
 import io.minietl.cli.Converters;
 import io.minietl.cli.Env;
-import io.minietl.cli.UsageException;
 import io.minietl.core.storage.ObjectStore;
-import io.minietl.ingest.cli.DatasetLocationConverter;
+import io.minietl.ingest.cli.DatasetLocationOption;
 import io.minietl.kinesis.aws.AwsClients;
 import io.minietl.kinesis.aws.LazyS3Client;
 import io.minietl.reader.Batch;
@@ -14,13 +13,13 @@ import io.minietl.reader.DatasetOptions;
 import io.minietl.reader.Position;
 import io.minietl.reader.ReadSpec;
 import io.minietl.reader.TrainingDataset;
-import io.minietl.s3.DatasetLocation;
 import java.io.PrintStream;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -47,22 +46,11 @@ import picocli.CommandLine.Option;
       "A trainer loop with training-reader: epochs x simulated ranks, a stop halfway and a resume"
           + " from the saved position, batches/s; fails unless every row is seen once per epoch."
     },
-    footer = {
-      "",
-      "For S3, endpoint, region and credentials come from the standard AWS environment"
-          + " (AWS_ENDPOINT_URL_S3 or AWS_ENDPOINT_URL, AWS_REGION, AWS_ACCESS_KEY_ID, ...)."
-    })
+    footer = {"", Main.S3_ENVIRONMENT_FOOTER})
 final class TrainCommand implements Callable<Integer> {
   private final CommandContext context;
 
-  @Option(
-      names = "--dataset",
-      paramLabel = "s3://BUCKET/PREFIX|DIR",
-      converter = DatasetLocationConverter.class,
-      description =
-          "Dataset root: s3://bucket/prefix, or file:///path or a path for a local directory.")
-  @Env("MINIETL_DATASET")
-  DatasetLocation dataset;
+  @Mixin DatasetLocationOption dataset;
 
   @Option(
       names = "--epochs",
@@ -110,16 +98,14 @@ final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if (dataset == null) {
-      throw new UsageException("Missing --dataset (or MINIETL_DATASET)");
-    }
+    dataset.dataset(); // a missing --dataset is a usage error before anything else
     return run(context.environment(), context.out());
   }
 
   int run(Map<String, String> env, PrintStream out) {
     String run = runId != null ? runId : "train-" + UUID.randomUUID();
     try (LazyS3Client s3 = AwsClients.builder().environment(env).build().lazyS3Client()) {
-      ObjectStore store = dataset.open(s3);
+      ObjectStore store = dataset.dataset().open(s3);
       try (TrainingDataset ds = TrainingDataset.open(store, DatasetOptions.defaults())) {
         out.printf(
             Locale.ROOT,

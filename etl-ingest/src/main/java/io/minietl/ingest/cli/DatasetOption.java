@@ -1,13 +1,13 @@
 package io.minietl.ingest.cli;
 
 import io.minietl.cli.CommandContext;
-import io.minietl.cli.Env;
-import io.minietl.cli.UsageException;
+import io.minietl.core.storage.ObjectStore;
 import io.minietl.kinesis.aws.AwsClients;
 import io.minietl.kinesis.aws.LazyS3Client;
 import io.minietl.s3.DatasetLocation;
 import java.net.URI;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.TypeConversionException;
 
@@ -16,14 +16,8 @@ import picocli.CommandLine.TypeConversionException;
  * {@code run}: the same options).
  */
 public final class DatasetOption {
-  @Option(
-      names = "--dataset",
-      paramLabel = "s3://BUCKET/PREFIX|DIR",
-      converter = DatasetLocationConverter.class,
-      description =
-          "Dataset root: s3://bucket/prefix, or file:///path or a path for a local directory.")
-  @Env("MINIETL_DATASET")
-  DatasetLocation dataset;
+  // --dataset first: the options' order is the help's.
+  @Mixin DatasetLocationOption location;
 
   @Option(
       names = "--endpoint",
@@ -38,10 +32,7 @@ public final class DatasetOption {
 
   /** The dataset root; a usage error when neither the flag nor the variable gives one. */
   public DatasetLocation dataset() {
-    if (dataset == null) {
-      throw new UsageException("Missing --dataset (or MINIETL_DATASET)");
-    }
-    return dataset;
+    return location.dataset();
   }
 
   /**
@@ -58,6 +49,17 @@ public final class DatasetOption {
    */
   LazyS3Client s3(CommandContext context) {
     return unchecked(context).lazyS3Client();
+  }
+
+  /**
+   * The dataset's store on {@code s3} (unused for a local dataset), its access checked: a missing
+   * bucket or directory, or S3 out of reach, fails here with one line rather than halfway through a
+   * command.
+   */
+  ObjectStore open(LazyS3Client s3) {
+    ObjectStore store = dataset().open(s3);
+    store.checkAccess();
+    return store;
   }
 
   /** The {@code --endpoint} given, or null (then the environment's, as {@link AwsClients}). */

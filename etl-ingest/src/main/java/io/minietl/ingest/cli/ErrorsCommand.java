@@ -82,8 +82,7 @@ final class ErrorsCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     try (LazyS3Client s3 = dataset.s3(context)) {
-      ObjectStore store = dataset.dataset().open(s3);
-      store.checkAccess();
+      ObjectStore store = dataset.open(s3);
       DatasetState state = DatasetMaintenance.latest(store);
       if (raw) {
         writeRaw(store, state, limit == null ? Long.MAX_VALUE : limit, context.out());

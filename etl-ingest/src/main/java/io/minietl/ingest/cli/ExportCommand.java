@@ -64,8 +64,7 @@ final class ExportCommand implements Callable<Integer> {
       throw new UsageException("Missing --output (or MINIETL_EXPORT_OUTPUT)");
     }
     try (LazyS3Client s3 = dataset.s3(context)) {
-      ObjectStore source = dataset.dataset().open(s3);
-      source.checkAccess();
+      ObjectStore source = dataset.open(s3);
       ObjectStore target = output.open(s3);
       target.checkAccess();
       ParquetExport.Result r;

@@ -50,8 +50,7 @@ final class GcCommand implements Callable<Integer> {
   public Integer call() {
     PrintStream out = context.out();
     try (LazyS3Client s3 = dataset.s3(context)) {
-      ObjectStore store = dataset.dataset().open(s3);
-      store.checkAccess();
+      ObjectStore store = dataset.open(s3);
       List<ObjectInfo> garbage;
       try {
         garbage =

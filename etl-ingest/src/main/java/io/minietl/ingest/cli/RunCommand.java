@@ -180,8 +180,7 @@ public final class RunCommand implements Callable<Integer> {
         LazyS3Client s3 = aws.lazyS3Client();
         MetricsServer server = startMetrics(runMetrics, lines)) {
       KinesisStreamProxy proxy = KinesisStreamProxy.create(kinesis, stream);
-      ObjectStore store = dataset.dataset().open(s3);
-      store.checkAccess();
+      ObjectStore store = dataset.open(s3);
       int shards;
       try {
         shards = proxy.listShards().size(); // fails fast on an unknown stream

@@ -60,8 +60,7 @@ final class StatsCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     try (LazyS3Client s3 = dataset.s3(context)) {
-      ObjectStore store = dataset.dataset().open(s3);
-      store.checkAccess();
+      ObjectStore store = dataset.open(s3);
       DatasetState state = DatasetMaintenance.latest(store);
       if (state.version() == 0) {
         throw new UsageException(

@@ -95,21 +95,10 @@ class CliProcessIT {
     KinesisEmulator kinesis = emulators.kinesis(KinesisFlavor.KINESALITE);
     Map<String, String> env = emulators.environment(KinesisFlavor.KINESALITE);
     String stream = kinesis.createStream(2);
-    String bucket = emulators.s3().createBucket();
-    String dataset = "s3://" + bucket + "/articles";
+    String dataset = newS3Dataset(emulators);
     kinesis.putRecords(stream, articles("a", 40));
 
-    Jar run =
-        start(
-            "sigterm",
-            env,
-            "run",
-            "--stream",
-            stream,
-            "--dataset",
-            dataset,
-            "--progress-interval",
-            "200ms");
+    Jar run = start("sigterm", env, runArgs(stream, dataset, "--progress-interval", "200ms"));
     run.awaitLine(l -> l.startsWith("progress: ") && l.contains("records 40,"));
     run.process.destroy(); // SIGTERM
 
@@ -124,30 +113,16 @@ class CliProcessIT {
     KinesisEmulator kinesis = emulators.kinesis(KinesisFlavor.KINESALITE);
     Map<String, String> env = emulators.environment(KinesisFlavor.KINESALITE);
     String stream = kinesis.createStream(1);
-    String bucket = emulators.s3().createBucket();
-    String dataset = "s3://" + bucket + "/articles";
+    String dataset = newS3Dataset(emulators);
     kinesis.putRecords(stream, articles("first", 10));
-    Jar first =
-        start(
-            "first",
-            env,
-            "run",
-            "--stream",
-            stream,
-            "--dataset",
-            dataset,
-            "--stop-when-idle",
-            "1s");
+    Jar first = start("first", env, runArgs(stream, dataset, "--stop-when-idle", "1s"));
     assertThat(first.awaitExit()).as(first.describe()).isZero();
 
     // Both load manifest v1 (a progress line is printed only after the load), then both read the
     // same new records: the first to commit wins, the other finds its shard moved on.
-    List<String> args =
-        List.of(
-            "run",
-            "--stream",
+    String[] args =
+        runArgs(
             stream,
-            "--dataset",
             dataset,
             "--stop-when-idle",
             "20s",
@@ -155,8 +130,8 @@ class CliProcessIT {
             "1s",
             "--progress-interval",
             "200ms");
-    Jar a = start("a", env, args.toArray(String[]::new));
-    Jar b = start("b", env, args.toArray(String[]::new));
+    Jar a = start("a", env, args);
+    Jar b = start("b", env, args);
     a.awaitLine(l -> l.startsWith("progress: "));
     b.awaitLine(l -> l.startsWith("progress: "));
     kinesis.putRecords(stream, articles("second", 10));
@@ -188,19 +163,17 @@ class CliProcessIT {
         start(
             "metrics",
             env,
-            "run",
-            "--stream",
-            stream,
-            "--dataset",
-            dataset.toString(),
-            "--metrics-port",
-            "0",
-            "--max-shard-age",
-            "1s",
-            "--progress-interval",
-            "200ms",
-            "--log-format",
-            "json");
+            runArgs(
+                stream,
+                dataset.toString(),
+                "--metrics-port",
+                "0",
+                "--max-shard-age",
+                "1s",
+                "--progress-interval",
+                "200ms",
+                "--log-format",
+                "json"));
     run.awaitLine(l -> l.contains("\"message\":\"metrics: http://127.0.0.1:"));
     String announced =
         run.out().stream().filter(l -> l.contains("metrics: http://")).findFirst().orElseThrow();
@@ -296,20 +269,10 @@ class CliProcessIT {
     Map<String, String> env = new HashMap<>(emulators.environment(KinesisFlavor.KINESALITE));
     assertThat(env.remove("CBOR_ENABLED")).isEqualTo("false");
     String stream = kinesis.createStream(1);
-    String dataset = "s3://" + emulators.s3().createBucket() + "/articles";
+    String dataset = newS3Dataset(emulators);
     kinesis.putRecords(stream, realSizedArticles("json", 5));
 
-    Jar run =
-        start(
-            "no-cbor-setting",
-            env,
-            "run",
-            "--stream",
-            stream,
-            "--dataset",
-            dataset,
-            "--stop-when-idle",
-            "1s");
+    Jar run = start("no-cbor-setting", env, runArgs(stream, dataset, "--stop-when-idle", "1s"));
 
     assertThat(run.awaitExit()).as(run.describe()).isZero();
     assertThat(run.out()).last().asString().startsWith("final: records 5 (rows 5, errors 0)");
@@ -322,20 +285,10 @@ class CliProcessIT {
     Map<String, String> env = new HashMap<>(emulators.environment(KinesisFlavor.KINESALITE));
     env.put("CBOR_ENABLED", "true");
     String stream = kinesis.createStream(1);
-    String dataset = "s3://" + emulators.s3().createBucket() + "/articles";
+    String dataset = newS3Dataset(emulators);
     kinesis.putRecords(stream, realSizedArticles("cbor", 5));
 
-    Jar run =
-        start(
-            "cbor-on",
-            env,
-            "run",
-            "--stream",
-            stream,
-            "--dataset",
-            dataset,
-            "--progress-interval",
-            "200ms");
+    Jar run = start("cbor-on", env, runArgs(stream, dataset, "--progress-interval", "200ms"));
     run.awaitLine(
         l ->
             l.startsWith("retrying: shard ")
@@ -358,33 +311,13 @@ class CliProcessIT {
     Map<String, String> env = emulators.environment(KinesisFlavor.KINESALITE);
     String first = kinesis.createStream(1);
     String second = kinesis.createStream(1);
-    String dataset = "s3://" + emulators.s3().createBucket() + "/articles";
+    String dataset = newS3Dataset(emulators);
     kinesis.putRecords(first, articles("one", 4));
     kinesis.putRecords(second, articles("two", 6));
-    Jar a =
-        start(
-            "stream-a",
-            env,
-            "run",
-            "--stream",
-            first,
-            "--dataset",
-            dataset,
-            "--stop-when-idle",
-            "1s");
+    Jar a = start("stream-a", env, runArgs(first, dataset, "--stop-when-idle", "1s"));
     assertThat(a.awaitExit()).as(a.describe()).isZero();
 
-    Jar b =
-        start(
-            "stream-b",
-            env,
-            "run",
-            "--stream",
-            second,
-            "--dataset",
-            dataset,
-            "--stop-when-idle",
-            "1s");
+    Jar b = start("stream-b", env, runArgs(second, dataset, "--stop-when-idle", "1s"));
 
     assertThat(b.awaitExit()).as(b.describe()).isEqualTo(2);
     assertThat(b.err()).hasSizeLessThanOrEqualTo(2);
@@ -397,16 +330,14 @@ class CliProcessIT {
         start(
             "stream-b-reset",
             env,
-            "run",
-            "--stream",
-            second,
-            "--dataset",
-            dataset,
-            "--stop-when-idle",
-            "1s",
-            "--reset-checkpoint");
+            runArgs(second, dataset, "--stop-when-idle", "1s", "--reset-checkpoint"));
     assertThat(reset.awaitExit()).as(reset.describe()).isZero();
     assertThat(latest(emulators, dataset).totalRows()).isEqualTo(10);
+  }
+
+  /** {@code s3://NEW-BUCKET/articles}: a dataset root of its own for each test. */
+  private static String newS3Dataset(Emulators emulators) {
+    return "s3://" + emulators.s3().createBucket() + "/articles";
   }
 
   private static DatasetState latest(Emulators emulators, String dataset) {
@@ -439,6 +370,13 @@ class CliProcessIT {
               "{\"article_id\":\"" + prefix + i + "\",\"content\":\"word " + i + " here\"}"));
     }
     return entries;
+  }
+
+  /** {@code run --stream STREAM --dataset DATASET}, then {@code more}. */
+  private static String[] runArgs(String stream, String dataset, String... more) {
+    List<String> args = new ArrayList<>(List.of("run", "--stream", stream, "--dataset", dataset));
+    args.addAll(List.of(more));
+    return args.toArray(String[]::new);
   }
 
   private Jar start(String name, Map<String, String> env, String... args) throws IOException {
