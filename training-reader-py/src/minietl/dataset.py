@@ -188,7 +188,7 @@ class _Fetcher:
         self._in_flight: dict[str, Future] = {}
         self.gets = 0
 
-    def get(self, shard: ShardEntry) -> bytes:
+    def get(self, shard: ShardEntry) -> bytes | pa.Buffer:
         with self._lock:
             b = self._memory.get(shard.path)
             if b is not None:
@@ -219,10 +219,11 @@ class _Fetcher:
             with self._lock:
                 self._in_flight.pop(shard.path, None)
 
-    def _load(self, shard: ShardEntry) -> bytes:
+    def _load(self, shard: ShardEntry) -> bytes | pa.Buffer:
         self.gets += 1
         where = f"{self.store.location}/{shard.path}"
-        b = self.store.get(shard.path)
+        get_buffer = getattr(self.store, "get_buffer", None)  # LocalStore's: no fresh allocation
+        b = self.store.get(shard.path) if get_buffer is None else get_buffer(shard.path)
         if b is None:
             raise ShardReadError(
                 shard.path,
@@ -545,7 +546,8 @@ class Dataset:
             if self.ranged:
                 buf = pa.PythonFile(_RangedFile(self.store, shard, self._tails, self._ranged_gets), mode="r")
             else:
-                buf = pa.py_buffer(self._fetcher.get(shard))
+                b = self._fetcher.get(shard)
+                buf = b if isinstance(b, pa.Buffer) else pa.py_buffer(b)
             if not columns:
                 return ipc.open_file(buf)
             schema = ipc.open_file(buf).schema

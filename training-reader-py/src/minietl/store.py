@@ -6,6 +6,8 @@ import os
 from typing import Any, Protocol
 from urllib.parse import urlparse
 
+import pyarrow as pa
+
 
 class ObjectStore(Protocol):
     """Keys are relative to the dataset root, e.g. ``_manifest/v00000000000000000001.json``."""
@@ -45,6 +47,21 @@ class LocalStore:
                 return f.read()
         except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
             return None
+
+    def get_buffer(self, key: str) -> pa.Buffer | None:
+        """As :meth:`get`, into memory of Arrow's pool: ``f.read()`` gets a fresh allocation from
+        the C library for each shard, whose page faults cost ~4x the copy itself (measured: 0.07
+        against 0.017 CPU s for 100 MB); Arrow's allocator reuses its pages."""
+        path = self._path(key)
+        try:
+            with pa.OSFile(path, "r") as f:
+                return f.read_buffer()
+        except (FileNotFoundError, NotADirectoryError):
+            return None
+        except OSError:
+            if os.path.isdir(path):  # Arrow's error names no errno here
+                return None
+            raise
 
     def get_range(self, key: str, start: int, end: int) -> bytes | None:
         try:
