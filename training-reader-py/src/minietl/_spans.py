@@ -129,12 +129,15 @@ def _gather_all(ds: Dataset, spec: ReadSpec, seg: _Segment, mine: list[tuple[int
             while submitted <= j or (submitted < len(mine) and ahead < ds.prefetch_bytes):
                 submit(submitted)
                 submitted += 1
-            got = {u: loaded[u].result() for u in needs[j]}
-            yield _gather(seg, lo, hi, needs[j], got, start, lists)
+            span = _gather(seg, lo, hi, needs[j], {u: loaded[u].result() for u in needs[j]}, start, lists)
+            # Units no later span needs go before the span is handed out: its batches are
+            # consumed while this generator waits, and the gathered copy replaces them.
             for u in needs[j]:
                 if last_use[u] == j and u in loaded:
                     del loaded[u]
                     ahead -= seg.units[u].estimated_bytes
+            yield span
+            del span
     finally:
         for f in loaded.values():
             f.cancel()
