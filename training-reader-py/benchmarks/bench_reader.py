@@ -2,13 +2,14 @@
 path ML users take today (Hugging Face datasets .shuffle() into a torch DataLoader).
 
     training-reader-py/.venv/bin/python training-reader-py/benchmarks/bench_reader.py \
-        [--rows 40000] [--dir /tmp/minietl-bench] [--s3-bucket BUCKET]
+        [--rows 40000] [--dir /tmp/minietl-bench] [--repeat 1] [--s3-bucket BUCKET]
     training-reader-py/benchmarks/run-bench.sh [same flags]    # with the s3proxy cases
 
 Writes a dataset in the shard format (Arrow IPC file, ZSTD, record batches of 2,048 rows, ~5 KB
 articles, a format-1 manifest with batch-rows and CRC32C) unless it is already there, then runs
-every case once warm (after one untimed pass) in this process and prints a Markdown table: wall
-seconds, CPU seconds of all processes (this one and its DataLoader workers), rows/s, MB/s of
+every case warm (after one untimed pass; ``--repeat N`` times, the median of each figure) in this
+process and prints a Markdown table: wall seconds, CPU seconds of all processes (this one and its
+DataLoader workers), rows/s, MB/s of
 ``content`` and rows/s against the ceiling of the same store (local: reading the files; s3proxy:
 boto3 GETs of the same objects). Each reader run opens the dataset afresh (no shard bytes cached
 from the previous run).
@@ -22,6 +23,7 @@ import os
 import platform
 import random
 import resource
+import statistics
 import time
 
 import google_crc32c
@@ -83,12 +85,18 @@ def cpu_seconds() -> float:
     return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
 
 
-def timed(fn):
+def timed(fn, repeat=1):
+    """Rows, content bytes, and the median wall and CPU seconds of ``repeat`` warm runs: on a
+    machine shared with other builds one run's figures vary by 2x."""
     fn()  # warm: page cache, imports, thread pools
-    c = cpu_seconds()
-    t = time.perf_counter()
-    rows, content = fn()
-    return rows, content, time.perf_counter() - t, cpu_seconds() - c
+    walls, cpus = [], []
+    for _ in range(repeat):
+        c = cpu_seconds()
+        t = time.perf_counter()
+        rows, content = fn()
+        walls.append(time.perf_counter() - t)
+        cpus.append(cpu_seconds() - c)
+    return rows, content, statistics.median(walls), statistics.median(cpus)
 
 
 def upload(root: str, bucket: str, prefix: str) -> None:
@@ -110,6 +118,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--rows", type=int, default=40000)
     ap.add_argument("--dir", default="/tmp/minietl-bench")
+    ap.add_argument("--repeat", type=int, default=1, help="timed runs per case; the table shows medians")
     ap.add_argument("--s3-bucket", default=None,
                     help="also read a copy in this bucket (the AWS variables point at the store: run-bench.sh)")
     args = ap.parse_args()
@@ -203,11 +212,12 @@ def main() -> None:
         ]
     results = []
     for name, fn in cases:
-        rows, content, secs, cpu = timed(fn)
+        rows, content, secs, cpu = timed(fn, args.repeat)
         results.append((name, rows, content, secs, cpu))
     ceilings = {r[0].split(":")[0]: r[1] / r[3] for r in results if "(ceiling)" in r[0]}
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-    print(f"{args.rows} rows, {len(paths)} shards, {os.cpu_count()} cores, load average {load} at the end,"
+    print(f"{args.rows} rows, {len(paths)} shards, {os.cpu_count()} cores, median of {args.repeat} run(s),"
+          f" load average {load} at the end,"
           f" Python {platform.python_version()}, pyarrow {pa.__version__}")
     print("| case | rows | s | CPU s | rows/s | MB/s content | vs its ceiling |")
     print("|---|---|---|---|---|---|---|")

@@ -5,7 +5,7 @@
 # the stack. Builds examples.jar when it is missing or older than a main source file, and the venv
 # (build/python-venv.sh) when it is missing.
 #
-# Usage: training-reader-py/benchmarks/run-bench.sh [--rows 40000] [--dir /tmp/minietl-bench]
+# Usage: training-reader-py/benchmarks/run-bench.sh [--rows 40000] [--dir /tmp/minietl-bench] [--repeat 1]
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)

@@ -17,7 +17,6 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.ipc as ipc
 
-from ._arrays import arrow_values, numpy_values
 from ._plan import Plan, PlanParams, plan
 from .manifest import DatasetState, FeatureStats, ManifestLog, ShardEntry
 from .spec import Position, ReadSpec, Split, bucket_bits
@@ -83,22 +82,6 @@ class _Segment:
     units: list[_Unit]
     selections: list[np.ndarray | None]
     plan: Plan
-
-
-def _take(rb: pa.RecordBatch, idx: np.ndarray) -> pa.RecordBatch:
-    """``rb.take(idx)``, faster: Arrow's take of a fixed-width column is ~20x slower than a numpy
-    gather here (pyarrow 25), so non-null primitive columns are gathered with numpy."""
-    cols = []
-    pidx = None
-    for col in rb.columns:
-        values = numpy_values(col)
-        if values is not None:
-            cols.append(arrow_values(values[idx], col.type))
-        else:
-            if pidx is None:
-                pidx = arrow_values(idx.astype(np.int64), pa.int64())
-            cols.append(col.take(pidx))
-    return pa.RecordBatch.from_arrays(cols, schema=rb.schema)
 
 
 class _RangedFile(io.RawIOBase):
@@ -188,7 +171,7 @@ class _Fetcher:
         self._in_flight: dict[str, Future] = {}
         self.gets = 0
 
-    def get(self, shard: ShardEntry) -> bytes:
+    def get(self, shard: ShardEntry) -> bytes | pa.Buffer:
         with self._lock:
             b = self._memory.get(shard.path)
             if b is not None:
@@ -219,10 +202,11 @@ class _Fetcher:
             with self._lock:
                 self._in_flight.pop(shard.path, None)
 
-    def _load(self, shard: ShardEntry) -> bytes:
+    def _load(self, shard: ShardEntry) -> bytes | pa.Buffer:
         self.gets += 1
         where = f"{self.store.location}/{shard.path}"
-        b = self.store.get(shard.path)
+        get_buffer = getattr(self.store, "get_buffer", None)  # LocalStore's: no fresh allocation
+        b = self.store.get(shard.path) if get_buffer is None else get_buffer(shard.path)
         if b is None:
             raise ShardReadError(
                 shard.path,
@@ -545,7 +529,8 @@ class Dataset:
             if self.ranged:
                 buf = pa.PythonFile(_RangedFile(self.store, shard, self._tails, self._ranged_gets), mode="r")
             else:
-                buf = pa.py_buffer(self._fetcher.get(shard))
+                b = self._fetcher.get(shard)
+                buf = b if isinstance(b, pa.Buffer) else pa.py_buffer(b)
             if not columns:
                 return ipc.open_file(buf)
             schema = ipc.open_file(buf).schema
@@ -652,6 +637,9 @@ class Dataset:
 class BatchIterator(Iterator[Batch]):
     """The batches of one rank in one epoch. Units are fetched and decoded ahead on the dataset's
     threads within its prefetch budget. One consumer; :attr:`position` resumes it.
+
+    The rows of each plan window are gathered once, in the plan's order, and batches are
+    zero-copy slices of that (see :mod:`minietl._spans`): a batch keeps its window's copy alive.
     """
 
     def __init__(
@@ -661,191 +649,40 @@ class BatchIterator(Iterator[Batch]):
         segment: _Segment,
         start_batch: int,
     ) -> None:
+        from ._spans import cut_batches, segment_spans
+
+        if start_batch > segment.plan.batch_count:
+            raise ValueError(
+                f"Invalid position: batch {start_batch} of a segment of {segment.plan.batch_count}"
+            )
         self.dataset = dataset
         self.spec = spec
-        self._start(segment, start_batch)
-
-    def _start(self, seg: _Segment, start_batch: int) -> None:
-        if start_batch > seg.plan.batch_count:
-            raise ValueError(
-                f"Invalid position: batch {start_batch} of a segment of {seg.plan.batch_count}"
-            )
-        self._seg = seg
-        self._next_batch = start_batch
-        b = seg.plan.batch_size
-        units = seg.plan.units
-        first: dict[int, int] = {}
-        last: dict[int, int] = {}
-        for batch in range(start_batch, seg.plan.batch_count):
-            for i, u in enumerate(units[batch * b : (batch + 1) * b].tolist(), batch * b):
-                if u not in first:
-                    first[u] = i
-                last[u] = i
-        self._order = sorted(first, key=first.get)
-        self._last_use = last
-        self._submitted = 0
-        self._loaded: dict[int, Future] = {}
-        self._bytes_ahead = 0
-        # Shuffled reading gathers from one combined record batch per window of the plan (one
-        # copy of the window, then one take per batch): a take on many chunks would concatenate
-        # them for every batch. Sequential reading slices units without copying.
-        self._windows: dict[int, pa.RecordBatch] = {}
-        self._window_pieces: dict[int, list[tuple[int, int, int]]] = {}
-        n_units = len(seg.units)
-        self._unit_window = np.full(n_units, -1, dtype=np.int64)
-        self._unit_shift = np.zeros(n_units, dtype=np.int64)
-        base: dict[int, int] = {}
-        for w, u, frm, to in seg.plan.pieces:
-            self._window_pieces.setdefault(w, []).append((u, frm, to))
-            self._unit_window[u] = w
-            self._unit_shift[u] = base.get(w, 0) - frm
-            base[w] = base.get(w, 0) + to - frm
-        self._window_last: dict[int, int] = {}
-        if self.spec.shuffle and seg.plan.pieces:
-            order: dict[int, None] = {}
-            for batch in range(start_batch, seg.plan.batch_count):
-                ws = self._unit_window[units[batch * b : (batch + 1) * b]]
-                for w in dict.fromkeys(ws.tolist()):
-                    self._window_last[w] = batch
-                    for u, _, _ in self._window_pieces.get(w, ()):
-                        order[u] = None
-            self._order = list(dict.fromkeys(list(order) + self._order))
-        self._top_up()
-
-    def _top_up(self) -> None:
-        while self._submitted < len(self._order) and (
-            not self._loaded or self._bytes_ahead < self.dataset.prefetch_bytes
-        ):
-            self._submit_next()
-
-    def _submit_next(self) -> None:
-        u = self._order[self._submitted]
-        self._submitted += 1
-        unit = self._seg.units[u]
-        self._bytes_ahead += unit.estimated_bytes
-        self._loaded[u] = self.dataset._pool.submit(self.dataset._load, unit, self.spec.columns)
-
-    def _await(self, u: int) -> pa.RecordBatch:
-        while u not in self._loaded:
-            self._submit_next()
-        return self._loaded[u].result()
-
-    def _window(self, w: int) -> pa.RecordBatch:
-        got = self._windows.get(w)
-        if got is None:
-            parts = []
-            for u, frm, to in self._window_pieces[w]:
-                rb = self._await(u)
-                sel = self._seg.selections[u]
-                parts.append(rb.slice(frm, to - frm) if sel is None else _take(rb, sel[frm:to]))
-                self._loaded.pop(u, None)  # a unit is in one window only: the copy replaces it
-                self._bytes_ahead -= self._seg.units[u].estimated_bytes
-            got = pa.Table.from_batches(parts).combine_chunks().to_batches()[0] if len(parts) > 1 else parts[0]
-            self._windows[w] = got
-        return got
-
-    def _gather_windows(self, units: np.ndarray, offsets: np.ndarray) -> pa.RecordBatch:
-        ws = self._unit_window[units]
-        idx = self._unit_shift[units] + offsets
-        distinct = list(dict.fromkeys(ws.tolist()))
-        if len(distinct) == 1:
-            return _take(self._window(distinct[0]), idx)
-        pieces, where = [], []
-        for w in distinct:
-            m = np.flatnonzero(ws == w)
-            pieces.append(_take(self._window(w), idx[m]))
-            where.append(m)
-        gathered = pa.Table.from_batches(pieces).combine_chunks().to_batches()[0]
-        inverse = np.empty(len(units), dtype=np.int64)
-        inverse[np.concatenate(where)] = np.arange(len(units))
-        return _take(gathered, inverse)
+        s = spec
+        self._position = Position(
+            segment.base, segment.version, s.epoch, s.rank, s.world_size, s.fingerprint(), start_batch
+        )
+        self._batch_count = segment.plan.batch_count
+        self._batches = cut_batches(segment_spans(dataset, spec, segment, start_batch, 0, 1))
 
     @property
     def position(self) -> Position:
         """Where the iterator is: resume with ``dataset.batches(spec, position=...)``."""
-        s = self.spec
-        return Position(
-            self._seg.base,
-            self._seg.version,
-            s.epoch,
-            s.rank,
-            s.world_size,
-            s.fingerprint(),
-            self._next_batch,
-        )
+        return self._position
 
     @property
     def segment_version(self) -> int:
-        return self._seg.version
+        return self._position.segment
 
     @property
     def batch_count(self) -> int:
         """Batches of the current segment in all (including those already yielded)."""
-        return self._seg.plan.batch_count
+        return self._batch_count
 
     def __iter__(self) -> BatchIterator:
         return self
 
-    def _has_next(self) -> bool:
-        while self._next_batch >= self._seg.plan.batch_count:
-            if self.spec.follow is None:
-                return False
-            nxt = self.dataset._await_segment(self._seg.base, self._seg.version + 1, self.spec)
-            if nxt is None:
-                return False
-            self._loaded.clear()
-            self._start(nxt, 0)
-        return True
-
     def __next__(self) -> Batch:
-        if not self._has_next():
-            raise StopIteration
-        p = self._seg.plan
-        b = p.batch_size
-        lo = self._next_batch * b
-        units = p.units[lo : lo + b]
-        offsets = p.offsets[lo : lo + b]
-        if self._window_last and (self._unit_window[units] >= 0).all():
-            data = self._gather_windows(units, offsets)
-            for w in [w for w, last in self._window_last.items() if last <= self._next_batch]:
-                self._windows.pop(w, None)
-                del self._window_last[w]
-            self._top_up()
-            batch = Batch(data, np.arange(lo, lo + b) >= p.real, self._next_batch)
-            self._next_batch += 1
-            return batch
-        src = offsets.copy()
-        distinct = list(dict.fromkeys(units.tolist()))
-        loaded = {u: self._await(u) for u in distinct}
-        for u in distinct:
-            sel = self._seg.selections[u]
-            if sel is not None:
-                m = units == u
-                src[m] = sel[offsets[m]]
-        if len(distinct) == 1:
-            rb = loaded[distinct[0]]
-            first = int(src[0])
-            if np.array_equal(src, np.arange(first, first + b)):
-                data = rb.slice(first, b)  # zero copy: sequential reading
-            else:
-                data = _take(rb, src)
-        else:
-            pieces = []
-            where = []
-            for u in distinct:
-                m = np.flatnonzero(units == u)
-                pieces.append(_take(loaded[u], src[m]))
-                where.append(m)
-            gathered = pa.Table.from_batches(pieces).combine_chunks().to_batches()[0]
-            inverse = np.empty(b, dtype=np.int64)
-            inverse[np.concatenate(where)] = np.arange(b)
-            data = _take(gathered, inverse)
-        padding = np.arange(lo, lo + b) >= p.real
-        for u in distinct:
-            if self._last_use[u] < lo + b:
-                self._loaded.pop(u, None)
-                self._bytes_ahead -= self._seg.units[u].estimated_bytes
-        self._top_up()
-        batch = Batch(data, padding, self._next_batch)
-        self._next_batch += 1
-        return batch
+        data, padding, position, count = next(self._batches)
+        self._position = position
+        self._batch_count = count
+        return Batch(data, padding, position.batch - 1)

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
+import threading
 from typing import Any, Protocol
 from urllib.parse import urlparse
+
+import pyarrow as pa
 
 
 class ObjectStore(Protocol):
@@ -45,6 +48,21 @@ class LocalStore:
                 return f.read()
         except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
             return None
+
+    def get_buffer(self, key: str) -> pa.Buffer | None:
+        """As :meth:`get`, into memory of Arrow's pool: ``f.read()`` gets a fresh allocation from
+        the C library for each shard, whose page faults cost ~4x the copy itself (measured: 0.07
+        against 0.017 CPU s for 100 MB); Arrow's allocator reuses its pages."""
+        path = self._path(key)
+        try:
+            with pa.OSFile(path, "r") as f:
+                return f.read_buffer()
+        except (FileNotFoundError, NotADirectoryError):
+            return None
+        except OSError:
+            if os.path.isdir(path):  # Arrow's error names no errno here
+                return None
+            raise
 
     def get_range(self, key: str, start: int, end: int) -> bytes | None:
         try:
@@ -127,24 +145,47 @@ class S3Store:
             raise
 
 
+_session: Any = None
+_session_lock = threading.Lock()
+
+
+def _reset_after_fork() -> None:
+    global _session_lock
+    _session_lock = threading.Lock()  # another thread may have held it at the fork
+
+
+os.register_at_fork(after_in_child=_reset_after_fork)
+
+
 def s3_client(endpoint_url: str | None = None, region: str | None = None) -> Any:
     """A boto3 S3 client: boto3's own configuration chain (``AWS_ENDPOINT_URL``/``_S3``,
     ``AWS_REGION``, the default credentials), path-style addressing when the endpoint is not AWS's.
+
+    Clients of one process come from one boto3 session (created under a lock: a session is not
+    thread-safe), which keeps the parsed S3 service model: a client from a new session cost
+    ~0.1 CPU s, from this one ~5 ms, and DataLoader workers (forked) inherit it. Clients have
+    their own connections, so a forked worker's client shares no socket with its parent's.
+    Assumption: the credentials the session resolved first stay valid (refreshable ones refresh
+    themselves); a process that changes its AWS variables later should pass its own client.
     """
+    global _session
     import boto3
     from botocore.config import Config
 
-    session = boto3.session.Session()
-    client = session.client("s3", endpoint_url=endpoint_url, region_name=region)
-    host = urlparse(client.meta.endpoint_url).hostname or ""
-    if not host.endswith("amazonaws.com"):
-        # An emulator or S3-compatible store (s3proxy, LocalStack, MinIO): no virtual hosts there.
-        client = session.client(
-            "s3",
-            endpoint_url=client.meta.endpoint_url,
-            region_name=client.meta.region_name,
-            config=Config(s3={"addressing_style": "path"}),
-        )
+    with _session_lock:
+        if _session is None:
+            _session = boto3.session.Session()
+        session = _session
+        client = session.client("s3", endpoint_url=endpoint_url, region_name=region)
+        host = urlparse(client.meta.endpoint_url).hostname or ""
+        if not host.endswith("amazonaws.com"):
+            # An emulator or S3-compatible store (s3proxy, LocalStack, MinIO): no virtual hosts there.
+            client = session.client(
+                "s3",
+                endpoint_url=client.meta.endpoint_url,
+                region_name=client.meta.region_name,
+                config=Config(s3={"addressing_style": "path"}),
+            )
     return client
 
 
