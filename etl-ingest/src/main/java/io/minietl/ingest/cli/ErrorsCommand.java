@@ -12,7 +12,6 @@ import io.minietl.core.manifest.DatasetState;
 import io.minietl.core.manifest.ErrorFileEntry;
 import io.minietl.core.manifest.ManifestPaths;
 import io.minietl.core.storage.ObjectStore;
-import io.minietl.ingest.DatasetMaintenance;
 import io.minietl.kinesis.aws.LazyS3Client;
 import java.io.ByteArrayInputStream;
 import java.io.FilterOutputStream;
@@ -83,7 +82,7 @@ final class ErrorsCommand implements Callable<Integer> {
   public Integer call() {
     try (LazyS3Client s3 = dataset.s3(context)) {
       ObjectStore store = dataset.open(s3);
-      DatasetState state = DatasetMaintenance.latest(store);
+      DatasetState state = StatsCommand.latestCommitted(store);
       if (raw) {
         writeRaw(store, state, limit == null ? Long.MAX_VALUE : limit, context.out());
         return ExitCode.OK.code();

@@ -53,6 +53,24 @@ final class StatsCommand implements Callable<Integer> {
               + " buckets, from the manifest, instead of the JSON.")
   String histogram;
 
+  /**
+   * The latest version of the dataset in {@code store}, for the commands that read one ({@code
+   * stats}, {@code errors}): a prefix without a committed manifest is a usage error (exit 2), not
+   * an empty dataset, since a mistyped {@code --dataset} looks just like that.
+   */
+  static DatasetState latestCommitted(ObjectStore store) {
+    DatasetState state = DatasetMaintenance.latest(store);
+    if (state.version() == 0) {
+      throw new UsageException(
+          "No dataset at "
+              + store.location()
+              + ": no manifest was committed under "
+              + ManifestPaths.MANIFEST_DIR
+              + " (check --dataset; etl-ingest run creates it)");
+    }
+    return state;
+  }
+
   StatsCommand(CommandContext context) {
     this.context = context;
   }
@@ -61,15 +79,7 @@ final class StatsCommand implements Callable<Integer> {
   public Integer call() {
     try (LazyS3Client s3 = dataset.s3(context)) {
       ObjectStore store = dataset.open(s3);
-      DatasetState state = DatasetMaintenance.latest(store);
-      if (state.version() == 0) {
-        throw new UsageException(
-            "No dataset at "
-                + store.location()
-                + ": no manifest was committed under "
-                + ManifestPaths.MANIFEST_DIR
-                + " (check --dataset; etl-ingest run creates it)");
-      }
+      DatasetState state = latestCommitted(store);
       context
           .out()
           .print(

@@ -2,9 +2,11 @@ package io.minietl.ingest.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Bad input that is refused before any AWS call: exit code 2 and one line that names the flag or
@@ -20,6 +22,23 @@ class CliBadInputTest {
     List<String> args = new java.util.ArrayList<>(base);
     args.addAll(List.of(more));
     return args;
+  }
+
+  @Test
+  void statsAndErrorsOnADirectoryWithoutAManifestSayThereIsNoDataset(@TempDir Path empty) {
+    for (String command : List.of("stats", "errors")) {
+      Cli.Result r = Cli.run(List.of(command, "--dataset", empty.toString()), Map.of());
+      assertThat(r.code()).as(command).isEqualTo(2);
+      assertThat(r.out()).as(command).isEmpty();
+      assertThat(r.errLines()).as(command).hasSize(1);
+      assertThat(r.errLines().get(0))
+          .as(command)
+          .startsWith("etl-ingest: No dataset at ")
+          .contains(empty.toString())
+          .endsWith(
+              ": no manifest was committed under _manifest/ (check --dataset; etl-ingest run"
+                  + " creates it)");
+    }
   }
 
   @Test
