@@ -34,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * and Flink's record of it. Each time the job recovers from its last Flink checkpoint (the replayed
  * committable is a no-op) and every record is in the dataset exactly once. Faults are injected into
  * the real pipeline (a map between source and sink; a store that fails right after a manifest PUT
- * succeeded), on kinesalite and s3proxy.
+ * succeeded), on kinesalite and s3proxy, over plain records and KPL aggregates.
  */
 @LocalStack
 class FlinkFailuresIT {
@@ -97,7 +97,11 @@ class FlinkFailuresIT {
     String stream = kinesis.createStream(4);
     URI dataset = URI.create("s3://" + s3.createBucket() + "/articles");
     PutLog log = new PutLog();
-    log.putBatch(kinesis.client(), stream, new Random(5), 0, records, 40, 31);
+    // KPL aggregates first (31 of 20 user records, the last corrupt), so that checkpoints, the
+    // injected failure and the restore can fall inside one: a split restored there resumes at the
+    // aggregate's sequence number and skips the user records already committed (issue 10, item 8).
+    log.putAggregated(kinesis.client(), stream, new Random(6), 0, 30, 20, 40);
+    log.putBatch(kinesis.client(), stream, new Random(5), 31 * 20, records, 40, 31);
     return new Setup(
         JobConnections.of(stream, dataset, emulators.environment(KinesisFlavor.KINESALITE), null),
         S3ObjectStore.create(s3.client(), dataset),
