@@ -12,11 +12,10 @@ import io.minietl.core.manifest.ShardCheckpoint;
 import io.minietl.core.manifest.ShardEntry;
 import io.minietl.core.manifest.StreamIdentity;
 import io.minietl.core.stats.FeatureStats;
+import io.minietl.core.storage.ForwardingObjectStore;
 import io.minietl.core.storage.InMemoryObjectStore;
-import io.minietl.core.storage.ObjectInfo;
 import io.minietl.core.storage.ObjectStore;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,7 +23,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import org.apache.flink.api.connector.sink2.Committer;
 import org.apache.flink.runtime.execution.SuppressRestartsException;
@@ -182,12 +180,11 @@ class DatasetCommitterTest {
    * manifest v1 just before the committer's first create of it; records each manifest create the
    * committer sends.
    */
-  private static final class RacingStore implements ObjectStore {
-    final ObjectStore delegate;
+  private static final class RacingStore extends ForwardingObjectStore {
     final List<Manifest> attempts = new ArrayList<>();
 
     RacingStore(ObjectStore delegate) {
-      this.delegate = delegate;
+      super(delegate);
     }
 
     @Override
@@ -206,31 +203,6 @@ class DatasetCommitterTest {
         }
       }
       return delegate.putIfAbsent(key, bytes);
-    }
-
-    @Override
-    public String location() {
-      return delegate.location();
-    }
-
-    @Override
-    public void put(String key, byte[] bytes) {
-      delegate.put(key, bytes);
-    }
-
-    @Override
-    public void put(String key, Path file) {
-      delegate.put(key, file);
-    }
-
-    @Override
-    public Optional<byte[]> get(String key) {
-      return delegate.get(key);
-    }
-
-    @Override
-    public List<ObjectInfo> list(String prefix, String startAfter) {
-      return delegate.list(prefix, startAfter);
     }
 
     @Override

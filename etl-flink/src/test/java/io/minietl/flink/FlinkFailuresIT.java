@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.minietl.core.manifest.ManifestLog;
 import io.minietl.core.manifest.ManifestPaths;
-import io.minietl.core.storage.ObjectInfo;
+import io.minietl.core.storage.ForwardingObjectStore;
 import io.minietl.core.storage.ObjectStore;
 import io.minietl.ingest.PutLog;
 import io.minietl.s3.S3ObjectStore;
@@ -16,8 +16,6 @@ import io.minietl.testing.S3Emulator;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -156,16 +154,15 @@ class FlinkFailuresIT {
   }
 
   /** The real store, failing once right after the second manifest PUT succeeded. */
-  static final class CrashAfterSecondCommit implements ObjectStore {
-    private final ObjectStore store;
+  static final class CrashAfterSecondCommit extends ForwardingObjectStore {
 
-    CrashAfterSecondCommit(ObjectStore store) {
-      this.store = store;
+    CrashAfterSecondCommit(ObjectStore delegate) {
+      super(delegate);
     }
 
     @Override
     public PutResult putIfAbsent(String key, byte[] bytes) {
-      PutResult r = store.putIfAbsent(key, bytes);
+      PutResult r = delegate.putIfAbsent(key, bytes);
       if (r == PutResult.CREATED
           && key.equals(ManifestPaths.manifestKey(2))
           && COMMIT_CRASHES.compareAndSet(0, 1)) {
@@ -175,33 +172,8 @@ class FlinkFailuresIT {
     }
 
     @Override
-    public String location() {
-      return store.location();
-    }
-
-    @Override
-    public void put(String key, byte[] bytes) {
-      store.put(key, bytes);
-    }
-
-    @Override
-    public void put(String key, Path file) {
-      store.put(key, file);
-    }
-
-    @Override
-    public Optional<byte[]> get(String key) {
-      return store.get(key);
-    }
-
-    @Override
-    public List<ObjectInfo> list(String prefix, String startAfter) {
-      return store.list(prefix, startAfter);
-    }
-
-    @Override
     public void delete(String key) {
-      store.delete(key);
+      delegate.delete(key);
     }
   }
 }

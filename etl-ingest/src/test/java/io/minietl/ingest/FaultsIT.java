@@ -2,7 +2,7 @@ package io.minietl.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.minietl.core.storage.ObjectInfo;
+import io.minietl.core.storage.ForwardingObjectStore;
 import io.minietl.core.storage.ObjectStore;
 import io.minietl.kinesis.KinesisStreamProxy;
 import io.minietl.kinesis.RecordBatch;
@@ -18,7 +18,6 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -237,8 +236,7 @@ class FaultsIT {
    * An {@link ObjectStore} that throws on every 3rd put, and answers UNKNOWN to every 2nd
    * putIfAbsent: alternately after performing it and without performing it.
    */
-  private static final class FlakyStore implements ObjectStore {
-    final ObjectStore delegate;
+  private static final class FlakyStore extends ForwardingObjectStore {
     final AtomicInteger puts = new AtomicInteger();
     final AtomicInteger conditionalPuts = new AtomicInteger();
     final AtomicInteger failedPuts = new AtomicInteger();
@@ -246,7 +244,7 @@ class FaultsIT {
     final AtomicInteger unknownNotApplied = new AtomicInteger();
 
     FlakyStore(ObjectStore delegate) {
-      this.delegate = delegate;
+      super(delegate);
     }
 
     private void maybeFail(String key) {
@@ -254,11 +252,6 @@ class FaultsIT {
         failedPuts.incrementAndGet();
         throw new IllegalStateException("Injected failure of put " + key);
       }
-    }
-
-    @Override
-    public String location() {
-      return delegate.location();
     }
 
     @Override
@@ -286,16 +279,6 @@ class FaultsIT {
         return PutResult.UNKNOWN;
       }
       return result;
-    }
-
-    @Override
-    public Optional<byte[]> get(String key) {
-      return delegate.get(key);
-    }
-
-    @Override
-    public List<ObjectInfo> list(String prefix, String startAfter) {
-      return delegate.list(prefix, startAfter);
     }
 
     @Override
