@@ -101,9 +101,7 @@ final class RunCommand implements Callable<Integer> {
   @Option(
       names = "--reset-checkpoint",
       arity = "0..1",
-      description =
-          "Continue a dataset whose checkpoint belongs to another stream (or to this one before it"
-              + " was deleted and created again): read this stream's shards afresh, keep the data.")
+      description = RunOptions.RESET_CHECKPOINT_HELP)
   @Env("MINIETL_RESET_CHECKPOINT")
   boolean resetCheckpoint;
 

@@ -71,11 +71,8 @@ public final class RunCommand implements Callable<Integer> {
   @Env("MINIETL_BUFFER_SIZE")
   long bufferSize;
 
-  @Option(
-      names = "--reset-checkpoint",
-      description =
-          "Continue a dataset whose checkpoint belongs to another stream (or to this one before it"
-              + " was deleted and created again): read this stream's shards afresh, keep the data.")
+  // A plain flag (arity 0), unlike etl-flink's: "--reset-checkpoint true" is not accepted here.
+  @Option(names = "--reset-checkpoint", description = RunOptions.RESET_CHECKPOINT_HELP)
   @Env("MINIETL_RESET_CHECKPOINT")
   boolean resetCheckpoint;
 

@@ -16,6 +16,15 @@ import picocli.CommandLine.Option;
  * without its dashes): picocli shows the bundle's text where there is one.
  */
 public final class RunOptions {
+  /**
+   * The help of {@code --reset-checkpoint}, which each {@code run} declares itself: the runner's is
+   * a plain flag, the Flink job's also takes a value ({@code --reset-checkpoint true}, as Managed
+   * Flink's runtime properties give it), and picocli's help shows the two differently.
+   */
+  public static final String RESET_CHECKPOINT_HELP =
+      "Continue a dataset whose checkpoint belongs to another stream (or to this one before it"
+          + " was deleted and created again): read this stream's shards afresh, keep the data.";
+
   @Option(
       names = "--max-shard-age",
       paramLabel = "DURATION",
