@@ -1,7 +1,6 @@
 package io.minietl.flink;
 
 import io.minietl.core.format.ShardCompression;
-import io.minietl.core.record.RecordParser;
 import io.minietl.ingest.IngestOptions;
 import io.minietl.kinesis.StartPosition;
 import java.io.Serializable;
@@ -12,9 +11,9 @@ import java.util.UUID;
 
 /**
  * What the Flink job can be tuned by, with the defaults beside each setting: the same names,
- * meanings and defaults as the runner's {@code IngestOptions} where the runner has the setting.
- * Immutable and serializable (it travels with the job graph to the TaskManagers); build with {@link
- * #builder()}.
+ * meanings and defaults as the runner's {@code IngestOptions} where the runner has the setting (the
+ * builder starts from the runner's defaults). Immutable and serializable (it travels with the job
+ * graph to the TaskManagers); build with {@link #builder()}.
  *
  * <p>What the job does not have: a maximum shard age (every writer closes its file at each Flink
  * checkpoint, so the checkpoint interval is the commit interval) and a fetch buffer (Flink's
@@ -174,21 +173,24 @@ public final class FlinkJobOptions implements Serializable {
 
   /** Builds {@link FlinkJobOptions}; each setter validates its value at once. */
   public static final class Builder {
-    private StartPosition initialPosition = StartPosition.trimHorizon();
-    private long targetShardBytes = 64L << 20;
-    private long maxShardRows = 1_000_000;
-    private ShardCompression compression = ShardCompression.ZSTD;
-    private int rowsPerBatch = 2048;
-    private int recordsPerCall = 10_000;
-    private long callBytes = 8L << 20;
-    private Duration minCallInterval = Duration.ofMillis(200);
-    private Duration idlePollInterval = Duration.ofSeconds(1);
-    private Duration shardDiscoveryInterval = Duration.ofSeconds(10);
+    // The runner's defaults, so that a setting the two share cannot start differently in the job.
+    private static final IngestOptions RUNNER = IngestOptions.builder().build();
+
+    private StartPosition initialPosition = RUNNER.initialPosition();
+    private long targetShardBytes = RUNNER.targetShardBytes();
+    private long maxShardRows = RUNNER.maxShardRows();
+    private ShardCompression compression = RUNNER.compression();
+    private int rowsPerBatch = RUNNER.rowsPerBatch();
+    private int recordsPerCall = RUNNER.recordsPerCall();
+    private long callBytes = RUNNER.callBytes();
+    private Duration minCallInterval = RUNNER.minCallInterval();
+    private Duration idlePollInterval = RUNNER.idlePollInterval();
+    private Duration shardDiscoveryInterval = RUNNER.shardDiscoveryInterval();
     private Duration stopWhenIdle;
-    private int snapshotInterval = 10;
-    private Duration commitDeadline = Duration.ofMinutes(5);
-    private int maxRecordBytes = RecordParser.DEFAULT_MAX_RECORD_BYTES;
-    private int maxNestingDepth = RecordParser.DEFAULT_MAX_NESTING_DEPTH;
+    private int snapshotInterval = RUNNER.snapshotInterval();
+    private Duration commitDeadline = RUNNER.commitDeadline();
+    private int maxRecordBytes = RUNNER.maxRecordBytes();
+    private int maxNestingDepth = RUNNER.maxNestingDepth();
     private String writerId;
     private String tempDir;
     private boolean resetCheckpoint;
