@@ -1,20 +1,18 @@
 package io.minietl.flink;
 
 import io.minietl.core.format.ShardCompression;
-import io.minietl.core.record.RecordParser;
 import io.minietl.ingest.IngestOptions;
 import io.minietl.kinesis.StartPosition;
 import java.io.Serializable;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Objects;
 import java.util.UUID;
 
 /**
  * What the Flink job can be tuned by, with the defaults beside each setting: the same names,
- * meanings and defaults as the runner's {@code IngestOptions} where the runner has the setting.
- * Immutable and serializable (it travels with the job graph to the TaskManagers); build with {@link
- * #builder()}.
+ * meanings, defaults and checks as the runner's {@code IngestOptions} where the runner has the
+ * setting (the builder hands those settings to an {@code IngestOptions.Builder}). Immutable and
+ * serializable (it travels with the job graph to the TaskManagers); build with {@link #builder()}.
  *
  * <p>What the job does not have: a maximum shard age (every writer closes its file at each Flink
  * checkpoint, so the checkpoint interval is the commit interval) and a fetch buffer (Flink's
@@ -44,25 +42,28 @@ public final class FlinkJobOptions implements Serializable {
   private final boolean resetCheckpoint;
 
   private FlinkJobOptions(Builder b) {
-    this.initialType = b.initialPosition.type();
-    this.initialTimestamp = b.initialPosition.timestamp();
-    this.targetShardBytes = b.targetShardBytes;
-    this.maxShardRows = b.maxShardRows;
-    this.compression = b.compression;
-    this.rowsPerBatch = b.rowsPerBatch;
-    this.recordsPerCall = b.recordsPerCall;
-    this.callBytes = b.callBytes;
-    this.minCallInterval = b.minCallInterval;
-    this.idlePollInterval = b.idlePollInterval;
-    this.shardDiscoveryInterval = b.shardDiscoveryInterval;
+    // The settings the runner has too, checked by and taken from its options (not kept: they are
+    // not serializable).
+    IngestOptions shared = b.shared.build();
+    this.initialType = shared.initialPosition().type();
+    this.initialTimestamp = shared.initialPosition().timestamp();
+    this.targetShardBytes = shared.targetShardBytes();
+    this.maxShardRows = shared.maxShardRows();
+    this.compression = shared.compression();
+    this.rowsPerBatch = shared.rowsPerBatch();
+    this.recordsPerCall = shared.recordsPerCall();
+    this.callBytes = shared.callBytes();
+    this.minCallInterval = shared.minCallInterval();
+    this.idlePollInterval = shared.idlePollInterval();
+    this.shardDiscoveryInterval = shared.shardDiscoveryInterval();
+    this.snapshotInterval = shared.snapshotInterval();
+    this.commitDeadline = shared.commitDeadline();
+    this.maxRecordBytes = shared.maxRecordBytes();
+    this.maxNestingDepth = shared.maxNestingDepth();
+    this.resetCheckpoint = shared.resetCheckpoint();
     this.stopWhenIdle = b.stopWhenIdle;
-    this.snapshotInterval = b.snapshotInterval;
-    this.commitDeadline = b.commitDeadline;
-    this.maxRecordBytes = b.maxRecordBytes;
-    this.maxNestingDepth = b.maxNestingDepth;
     this.writerId = b.writerId != null ? b.writerId : "flink-" + UUID.randomUUID();
     this.tempDir = b.tempDir;
-    this.resetCheckpoint = b.resetCheckpoint;
   }
 
   public static Builder builder() {
@@ -172,124 +173,104 @@ public final class FlinkJobOptions implements Serializable {
     return resetCheckpoint;
   }
 
-  /** Builds {@link FlinkJobOptions}; each setter validates its value at once. */
+  /**
+   * Builds {@link FlinkJobOptions}; each setter validates its value at once. The settings the
+   * runner has too are the runner's: {@code IngestOptions.Builder} checks them and gives their
+   * defaults.
+   */
   public static final class Builder {
-    private StartPosition initialPosition = StartPosition.trimHorizon();
-    private long targetShardBytes = 64L << 20;
-    private long maxShardRows = 1_000_000;
-    private ShardCompression compression = ShardCompression.ZSTD;
-    private int rowsPerBatch = 2048;
-    private int recordsPerCall = 10_000;
-    private long callBytes = 8L << 20;
-    private Duration minCallInterval = Duration.ofMillis(200);
-    private Duration idlePollInterval = Duration.ofSeconds(1);
-    private Duration shardDiscoveryInterval = Duration.ofSeconds(10);
+    private final IngestOptions.Builder shared = IngestOptions.builder();
     private Duration stopWhenIdle;
-    private int snapshotInterval = 10;
-    private Duration commitDeadline = Duration.ofMinutes(5);
-    private int maxRecordBytes = RecordParser.DEFAULT_MAX_RECORD_BYTES;
-    private int maxNestingDepth = RecordParser.DEFAULT_MAX_NESTING_DEPTH;
     private String writerId;
     private String tempDir;
-    private boolean resetCheckpoint;
 
     private Builder() {}
 
     /** TRIM_HORIZON, LATEST or AT_TIMESTAMP (a sequence number belongs to a checkpoint). */
     public Builder initialPosition(StartPosition position) {
-      Objects.requireNonNull(position, "position");
-      if (position.type() == StartPosition.Type.AFTER_SEQUENCE_NUMBER) {
-        throw new IllegalArgumentException(
-            "Invalid initial position: AFTER_SEQUENCE_NUMBER comes from a checkpoint only");
-      }
-      this.initialPosition = position;
+      shared.initialPosition(position);
       return this;
     }
 
     public Builder targetShardBytes(long bytes) {
-      this.targetShardBytes = positive(bytes, "target shard bytes");
+      shared.targetShardBytes(bytes);
       return this;
     }
 
     public Builder maxShardRows(long rows) {
-      this.maxShardRows = positive(rows, "max shard rows");
+      shared.maxShardRows(rows);
       return this;
     }
 
     public Builder compression(ShardCompression compression) {
-      this.compression = Objects.requireNonNull(compression, "compression");
+      shared.compression(compression);
       return this;
     }
 
     public Builder rowsPerBatch(int rows) {
-      this.rowsPerBatch = (int) positive(rows, "rows per batch");
+      shared.rowsPerBatch(rows);
       return this;
     }
 
     public Builder recordsPerCall(int records) {
-      if (records < 1 || records > 10_000) {
-        throw new IllegalArgumentException(
-            "Invalid records per call: " + records + " (must be 1..10000)");
-      }
-      this.recordsPerCall = records;
+      shared.recordsPerCall(records);
       return this;
     }
 
     public Builder callBytes(long bytes) {
-      this.callBytes = positive(bytes, "call bytes");
+      shared.callBytes(bytes);
       return this;
     }
 
     public Builder minCallInterval(Duration interval) {
-      this.minCallInterval = nonNegative(interval, "min call interval");
+      shared.minCallInterval(interval);
       return this;
     }
 
     public Builder idlePollInterval(Duration interval) {
-      this.idlePollInterval = nonNegative(interval, "idle poll interval");
+      shared.idlePollInterval(interval);
       return this;
     }
 
     public Builder shardDiscoveryInterval(Duration interval) {
-      this.shardDiscoveryInterval = positive(interval, "shard discovery interval");
+      shared.shardDiscoveryInterval(interval);
       return this;
     }
 
-    /** Null: unbounded. */
+    /**
+     * Null: unbounded. Above zero (the runner also takes zero: its loop, not a Flink job's, can end
+     * at once).
+     */
     public Builder stopWhenIdle(Duration idle) {
-      this.stopWhenIdle = idle == null ? null : positive(idle, "stop-when-idle");
+      if (idle != null && (idle.isNegative() || idle.isZero())) {
+        throw new IllegalArgumentException("Invalid stop-when-idle: " + idle + " (must be > 0)");
+      }
+      this.stopWhenIdle = idle;
       return this;
     }
 
     public Builder snapshotInterval(int versions) {
-      this.snapshotInterval = (int) positive(versions, "snapshot interval");
+      shared.snapshotInterval(versions);
       return this;
     }
 
+    /** At most {@code IngestOptions.MAX_COMMIT_DEADLINE}, as the runner's. */
     public Builder commitDeadline(Duration deadline) {
-      positive(deadline, "commit deadline");
-      if (deadline.compareTo(IngestOptions.MAX_COMMIT_DEADLINE) > 0) {
-        throw new IllegalArgumentException(
-            "Invalid commit deadline: "
-                + deadline
-                + " (at most "
-                + IngestOptions.MAX_COMMIT_DEADLINE
-                + ", a quarter of gc's minimum grace)");
-      }
-      this.commitDeadline = deadline;
+      shared.commitDeadline(deadline);
       return this;
     }
 
     public Builder maxRecordBytes(int bytes) {
-      this.maxRecordBytes = (int) positive(bytes, "max record bytes");
+      shared.maxRecordBytes(bytes);
       return this;
     }
 
     public Builder maxNestingDepth(int depth) {
-      this.maxNestingDepth = (int) positive(depth, "max nesting depth");
+      shared.maxNestingDepth(depth);
       return this;
     }
 
+    /** Null: {@code flink-<random uuid>}. */
     public Builder writerId(String writerId) {
       if (writerId != null && writerId.isBlank()) {
         throw new IllegalArgumentException("Invalid writer id: blank");
@@ -304,33 +285,12 @@ public final class FlinkJobOptions implements Serializable {
     }
 
     public Builder resetCheckpoint(boolean reset) {
-      this.resetCheckpoint = reset;
+      shared.resetCheckpoint(reset);
       return this;
     }
 
     public FlinkJobOptions build() {
       return new FlinkJobOptions(this);
-    }
-
-    private static long positive(long value, String what) {
-      if (value < 1) {
-        throw new IllegalArgumentException("Invalid " + what + ": " + value + " (must be >= 1)");
-      }
-      return value;
-    }
-
-    private static Duration positive(Duration value, String what) {
-      if (value == null || value.isNegative() || value.isZero()) {
-        throw new IllegalArgumentException("Invalid " + what + ": " + value + " (must be > 0)");
-      }
-      return value;
-    }
-
-    private static Duration nonNegative(Duration value, String what) {
-      if (value == null || value.isNegative()) {
-        throw new IllegalArgumentException("Invalid " + what + ": " + value + " (must be >= 0)");
-      }
-      return value;
     }
   }
 }

@@ -17,6 +17,8 @@ import io.minietl.flink.JobConnections;
 import io.minietl.flink.LocalFlink;
 import io.minietl.ingest.cli.DatasetOption;
 import io.minietl.ingest.cli.PipelineOptions;
+import io.minietl.ingest.cli.RunOptions;
+import io.minietl.ingest.cli.StreamOption;
 import io.minietl.kinesis.KinesisStreamProxy;
 import io.minietl.kinesis.StreamMismatchException;
 import io.minietl.kinesis.aws.AwsClients;
@@ -46,6 +48,7 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
  */
 @Command(
     name = "run",
+    resourceBundle = "io.minietl.flink.cli.RunCommandHelp",
     description = {
       "Run the Flink job reading every shard of --stream into --dataset: on an embedded Flink"
           + " (java -jar, local mode, loopback only) until stopped or, with --stop-when-idle,"
@@ -57,9 +60,7 @@ final class RunCommand implements Callable<Integer> {
 
   private final CommandContext context;
 
-  @Option(names = "--stream", paramLabel = "NAME", description = "Kinesis stream name.")
-  @Env("MINIETL_STREAM")
-  String stream;
+  @Mixin StreamOption streamOption;
 
   @Mixin DatasetOption dataset;
 
@@ -85,36 +86,9 @@ final class RunCommand implements Callable<Integer> {
   @Env("MINIETL_CHECKPOINT_INTERVAL")
   Duration checkpointInterval;
 
-  @Option(
-      names = "--max-shard-age",
-      paramLabel = "DURATION",
-      defaultValue = "60s",
-      converter = Converters.Duration.class,
-      description =
-          "Accepted for the runner's sake and means nothing more here: --checkpoint-interval"
-              + " already closes every file that often.")
-  @Env("MINIETL_MAX_SHARD_AGE")
-  Duration maxShardAge;
-
-  @Option(
-      names = "--progress-interval",
-      paramLabel = "DURATION",
-      defaultValue = "10s",
-      converter = Converters.PositiveDuration.class,
-      description = "Time between progress lines (local mode).")
-  @Env("MINIETL_PROGRESS_INTERVAL")
-  Duration progressInterval;
-
-  @Option(
-      names = "--stop-when-idle",
-      paramLabel = "DURATION",
-      converter = Converters.PositiveDuration.class,
-      description =
-          "End the job (bounded mode) once every open shard is caught up with no new record for"
-              + " this long, after a final commit. Unset: run until cancelled (SIGTERM/Ctrl-C in"
-              + " local mode).")
-  @Env("MINIETL_STOP_WHEN_IDLE")
-  Duration stopWhenIdle;
+  // --max-shard-age, --progress-interval and --stop-when-idle, as the runner's run has them; their
+  // help here is RunCommandHelp's (what they mean in a Flink job).
+  @Mixin RunOptions run;
 
   @Option(
       names = "--writer-id",
@@ -127,9 +101,7 @@ final class RunCommand implements Callable<Integer> {
   @Option(
       names = "--reset-checkpoint",
       arity = "0..1",
-      description =
-          "Continue a dataset whose checkpoint belongs to another stream (or to this one before it"
-              + " was deleted and created again): read this stream's shards afresh, keep the data.")
+      description = RunOptions.RESET_CHECKPOINT_HELP)
   @Env("MINIETL_RESET_CHECKPOINT")
   boolean resetCheckpoint;
 
@@ -150,7 +122,7 @@ final class RunCommand implements Callable<Integer> {
         .rowsPerBatch(pipeline.batchRows())
         .recordsPerCall(pipeline.recordsPerCall())
         .callBytes(pipeline.callSize())
-        .stopWhenIdle(stopWhenIdle)
+        .stopWhenIdle(run.stopWhenIdle())
         .writerId(writerId)
         .resetCheckpoint(resetCheckpoint)
         .build();
@@ -158,9 +130,7 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (stream == null) {
-      throw new UsageException("Missing --stream (or MINIETL_STREAM)");
-    }
+    String stream = streamOption.stream(); // first: a missing stream is the first error
     DatasetLocation location = dataset.dataset();
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     boolean local = env instanceof LocalStreamEnvironment;
@@ -203,12 +173,16 @@ final class RunCommand implements Callable<Integer> {
         env.execute("etl-flink " + stream);
         return ExitCode.OK.code();
       }
-      return runLocal(env, new ManifestLog(store), options.writerId(), out);
+      return runLocal(env, stream, new ManifestLog(store), options.writerId(), out);
     }
   }
 
   private int runLocal(
-      StreamExecutionEnvironment env, ManifestLog log, String writerId, PrintStream out)
+      StreamExecutionEnvironment env,
+      String stream,
+      ManifestLog log,
+      String writerId,
+      PrintStream out)
       throws Exception {
     Instant started = Instant.now();
     DatasetState before = log.load();
@@ -235,7 +209,7 @@ final class RunCommand implements Callable<Integer> {
     DatasetState seen = before;
     while (true) {
       try {
-        result.get(progressInterval.toMillis(), TimeUnit.MILLISECONDS);
+        result.get(run.progressInterval().toMillis(), TimeUnit.MILLISECONDS);
         break;
       } catch (TimeoutException e) {
         seen = log.refresh(seen);

@@ -50,9 +50,7 @@ public final class RunCommand implements Callable<Integer> {
 
   private final CommandContext context;
 
-  @Option(names = "--stream", paramLabel = "NAME", description = "Kinesis stream name.")
-  @Env("MINIETL_STREAM")
-  String stream;
+  @Mixin StreamOption streamOption;
 
   @Mixin DatasetOption dataset;
 
@@ -60,14 +58,8 @@ public final class RunCommand implements Callable<Integer> {
 
   @Mixin VerboseOption verbose; // also prints the stacks of retried failures
 
-  @Option(
-      names = "--max-shard-age",
-      paramLabel = "DURATION",
-      defaultValue = "60s",
-      converter = Converters.Duration.class,
-      description = "Commit at least this often while records arrive (bounds the latency to S3).")
-  @Env("MINIETL_MAX_SHARD_AGE")
-  Duration maxShardAge;
+  // --max-shard-age, --progress-interval and --stop-when-idle, as etl-flink's run has them.
+  @Mixin RunOptions run;
 
   @Option(
       names = "--buffer-size",
@@ -79,30 +71,8 @@ public final class RunCommand implements Callable<Integer> {
   @Env("MINIETL_BUFFER_SIZE")
   long bufferSize;
 
-  @Option(
-      names = "--progress-interval",
-      paramLabel = "DURATION",
-      defaultValue = "10s",
-      converter = Converters.PositiveDuration.class,
-      description = "Time between progress lines.")
-  @Env("MINIETL_PROGRESS_INTERVAL")
-  Duration progressInterval;
-
-  @Option(
-      names = "--stop-when-idle",
-      paramLabel = "DURATION",
-      converter = Converters.PositiveDuration.class,
-      description =
-          "Exit once every open shard is caught up with no new record for this long. Unset: run"
-              + " until SIGTERM/Ctrl-C.")
-  @Env("MINIETL_STOP_WHEN_IDLE")
-  Duration stopWhenIdle;
-
-  @Option(
-      names = "--reset-checkpoint",
-      description =
-          "Continue a dataset whose checkpoint belongs to another stream (or to this one before it"
-              + " was deleted and created again): read this stream's shards afresh, keep the data.")
+  // A plain flag (arity 0), unlike etl-flink's: "--reset-checkpoint true" is not accepted here.
+  @Option(names = "--reset-checkpoint", description = RunOptions.RESET_CHECKPOINT_HELP)
   @Env("MINIETL_RESET_CHECKPOINT")
   boolean resetCheckpoint;
 
@@ -147,27 +117,25 @@ public final class RunCommand implements Callable<Integer> {
             .initialPosition(pipeline.startPosition())
             .targetShardBytes(pipeline.targetShardSize())
             .maxShardRows(pipeline.maxShardRows())
-            .maxShardAge(maxShardAge)
+            .maxShardAge(run.maxShardAge())
             .compression(pipeline.compression())
             .rowsPerBatch(pipeline.batchRows())
             .bufferBytes(bufferSize)
             .recordsPerCall(pipeline.recordsPerCall())
             .callBytes(pipeline.callSize())
-            .progressInterval(progressInterval)
+            .progressInterval(run.progressInterval())
             .resetCheckpoint(resetCheckpoint)
             .stallWarning(stallWarning)
             .verbose(verbose.verbose());
-    if (stopWhenIdle != null) {
-      b.stopWhenIdle(stopWhenIdle);
+    if (run.stopWhenIdle() != null) {
+      b.stopWhenIdle(run.stopWhenIdle());
     }
     return b.build();
   }
 
   @Override
   public Integer call() {
-    if (stream == null) {
-      throw new UsageException("Missing --stream (or MINIETL_STREAM)");
-    }
+    String stream = streamOption.stream(); // first: a missing stream is the first error
     IngestOptions options = options();
     if (context.isProcess()) {
       Logging.configure(logFormat); // the whole JVM's logging: only in a process of its own

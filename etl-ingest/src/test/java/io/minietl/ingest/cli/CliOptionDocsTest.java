@@ -89,6 +89,29 @@ class CliOptionDocsTest {
   }
 
   @Test
+  void runShowsTheRunnersWordingOfTheOptionsItSharesWithFlink() {
+    // RunOptions' own descriptions; etl-flink's run replaces them from its resource bundle.
+    assertThat(help("run", "--help"))
+        .contains(
+            "      --max-shard-age=DURATION\n"
+                + "                             Commit at least this often while records arrive"
+                + " (bounds the latency to\n"
+                + "                               S3).\n"
+                + "                             Env MINIETL_MAX_SHARD_AGE, default 60s.\n")
+        .contains(
+            "      --progress-interval=DURATION\n"
+                + "                             Time between progress lines.\n"
+                + "                             Env MINIETL_PROGRESS_INTERVAL, default 10s.\n")
+        .contains(
+            "      --stop-when-idle=DURATION\n"
+                + "                             Exit once every open shard is caught up with no"
+                + " new record for this\n"
+                + "                               long. Unset: run until SIGTERM/Ctrl-C.\n"
+                + "                             Env MINIETL_STOP_WHEN_IDLE.\n")
+        .doesNotContain("Accepted for the runner's sake");
+  }
+
+  @Test
   void defaultsParseIntoValidOptions() {
     IngestOptions options = run(List.of("run"), Map.of()).options();
     assertThat(options.targetShardBytes()).isEqualTo(64L << 20);
