@@ -20,6 +20,7 @@ import pyarrow.ipc as ipc
 from ._plan import Plan, PlanParams, plan
 from .manifest import DatasetState, FeatureStats, ManifestLog, ShardEntry
 from .spec import Position, ReadSpec, Split, bucket_bits
+from ._cache import DiskCache
 from .store import ObjectStore, open_store
 
 _TRAIN_LIMIT = 2**53
@@ -159,12 +160,14 @@ class _RangedFile(io.RawIOBase):
 
 class _Fetcher:
     """Whole-shard bytes, verified against the manifest's CRC32C; concurrent requests share one
-    fetch; a small LRU keeps recent shards within ``memory_bytes``."""
+    fetch; a small LRU keeps recent shards within ``memory_bytes``, then the optional disk cache,
+    then one GET."""
 
-    def __init__(self, store: ObjectStore, memory_bytes: int, verify: bool) -> None:
+    def __init__(self, store: ObjectStore, memory_bytes: int, verify: bool, cache: DiskCache | None = None) -> None:
         self.store = store
         self.memory_bytes = memory_bytes
         self.verify = verify
+        self.cache = cache
         self._lock = threading.Lock()
         self._memory: OrderedDict[str, bytes] = OrderedDict()
         self._used = 0
@@ -203,6 +206,12 @@ class _Fetcher:
                 self._in_flight.pop(shard.path, None)
 
     def _load(self, shard: ShardEntry) -> bytes | pa.Buffer:
+        # Only CRC32C-named shards are cached: the file name and the read-back check need it.
+        cache = self.cache if self.cache is not None and shard.checksum.startswith("crc32c:") else None
+        if cache is not None:
+            b = cache.get(shard)
+            if b is not None:
+                return b
         self.gets += 1
         where = f"{self.store.location}/{shard.path}"
         get_buffer = getattr(self.store, "get_buffer", None)  # LocalStore's: no fresh allocation
@@ -212,14 +221,16 @@ class _Fetcher:
                 shard.path,
                 f"Cannot read shard {where}: the object is missing though the manifest lists it",
             )
-        if self.verify and shard.checksum.startswith("crc32c:"):
+        if (self.verify or cache is not None) and shard.checksum.startswith("crc32c:"):
             actual = f"crc32c:{google_crc32c.value(b):08x}"
-            if actual != shard.checksum:
+            if actual != shard.checksum and self.verify:
                 raise ShardReadError(
                     shard.path,
                     f"Cannot read shard {where}: its checksum is {actual} but the manifest says"
                     f" {shard.checksum} (the object was changed or damaged)",
                 )
+            if cache is not None and actual == shard.checksum:  # never keep unverified bytes
+                cache.put(shard, b)
         return b
 
 
@@ -260,6 +271,8 @@ class Dataset:
         verify_checksums: bool,
         follow_poll_interval: float,
         ranged: bool = False,
+        cache_dir: str | os.PathLike[str] | None = None,
+        cache_max_bytes: int = 10 << 30,
     ) -> None:
         self.store = store
         self.ranged = ranged
@@ -269,7 +282,9 @@ class Dataset:
         self._state = state
         self.prefetch_bytes = prefetch_bytes
         self.follow_poll_interval = follow_poll_interval
-        self._fetcher = _Fetcher(store, max(prefetch_bytes, 1), verify_checksums)
+        # The ranged path never fetches whole shards, so it has no use for the cache (as Java's).
+        cache = DiskCache(cache_dir, cache_max_bytes) if cache_dir is not None and not ranged else None
+        self._fetcher = _Fetcher(store, max(prefetch_bytes, 1), verify_checksums, cache)
         self._pool = ThreadPoolExecutor(max_workers=fetch_threads, thread_name_prefix="minietl-fetch")
         self._selections: dict[tuple, np.ndarray | None] = {}
         self._location: str | None = None
@@ -294,6 +309,8 @@ class Dataset:
         epoch: int = 0,
         agree: str | None = None,
         fetch: str = "shard",
+        cache_dir: str | os.PathLike[str] | None = None,
+        cache_max_bytes: int = 10 << 30,
     ) -> Dataset:
         """Opens ``s3://bucket/prefix``, ``file:///dir`` or a directory at ``version`` (None:
         the latest). ``s3`` is a boto3 S3 client (default: :func:`minietl.store.s3_client`).
@@ -307,9 +324,17 @@ class Dataset:
         manifest; ``"record_batch"`` reads only the footer and the record batches (and, with
         ``columns``, only the selected columns' buffers) the plan needs, by ranged GETs: no
         whole-file checksum can be checked then (the Arrow structure and the manifest's row
-        counts still are), as Java's ``FetchMode.RECORD_BATCH``."""
+        counts still are), as Java's ``FetchMode.RECORD_BATCH``.
+
+        ``cache_dir``: a local directory keeping fetched shards (``fetch="shard"`` only) for later
+        epochs, datasets and processes (DataLoader workers, the ranks of one machine may share
+        it), at most ``cache_max_bytes`` (default 10 GiB, least recently used evicted first; a
+        larger shard is read but not kept). Each cached file is checked against the manifest's
+        CRC32C again when read; a damaged one is deleted with a warning and fetched again."""
         if fetch not in ("shard", "record_batch"):
             raise ValueError(f"Invalid fetch '{fetch}': 'shard' or 'record_batch'")
+        if cache_max_bytes <= 0:
+            raise ValueError(f"Invalid cache_max_bytes {cache_max_bytes}: must be > 0")
         if agree not in (None, "pin", "torch"):
             raise ValueError(f"Invalid agree '{agree}': None, 'pin' or 'torch'")
         if agree == "pin" and not run_id:
@@ -327,6 +352,8 @@ class Dataset:
             verify_checksums=verify_checksums,
             follow_poll_interval=follow_poll_interval,
             ranged=fetch == "record_batch",
+            cache_dir=cache_dir,
+            cache_max_bytes=cache_max_bytes,
         )
         ds._location = os.fspath(location)
         ds._run_id = run_id if agree == "pin" else None
@@ -338,6 +365,8 @@ class Dataset:
             verify_checksums=verify_checksums,
             follow_poll_interval=follow_poll_interval,
             fetch=fetch,
+            cache_dir=None if cache_dir is None else os.path.abspath(os.fspath(cache_dir)),
+            cache_max_bytes=cache_max_bytes,
         )
         return ds
 
