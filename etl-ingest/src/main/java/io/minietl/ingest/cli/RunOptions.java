@@ -11,9 +11,10 @@ import picocli.CommandLine.Option;
  * bounded run ends. Names, variables, defaults and checks are declared here once.
  *
  * <p>The descriptions are the runner's. A command where an option means something else (in
- * etl-flink, {@code --checkpoint-interval} is the commit interval) gives its own text in the
- * resource bundle of its {@code @Command}, under the option's {@code descriptionKey} (the flag
- * without its dashes): picocli shows the bundle's text where there is one.
+ * etl-flink, {@code --max-shard-age} is accepted but the checkpoint interval is the commit
+ * interval) gives its own text in the resource bundle of its {@code @Command}, under the option's
+ * {@code descriptionKey} (the flag without its dashes): picocli shows the bundle's text where there
+ * is one.
  */
 public final class RunOptions {
   /**
