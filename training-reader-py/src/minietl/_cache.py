@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+import threading
 import time
 import warnings
 
@@ -17,6 +18,22 @@ from .manifest import ShardEntry
 
 def _crc32c(data: bytes | pa.Buffer) -> str:
     return f"crc32c:{google_crc32c.value(data):08x}"
+
+
+# One put at a time in this process: the reader's fetch threads put shards concurrently, and two
+# puts evicting at once could each delete the other's new file (each spares only its own), leaving
+# the cache empty. Puts are one per shard fetch, so the lock costs nothing. Re-made in a forked
+# child (a DataLoader worker), where a lock held by another thread at fork time would never be
+# released. Processes sharing a directory still evict independently: a best effort, as Java's.
+_put_lock = threading.Lock()
+
+
+def _new_put_lock() -> None:
+    global _put_lock
+    _put_lock = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_new_put_lock)
 
 
 def _touch(path: str) -> None:
@@ -90,7 +107,10 @@ class DiskCache:
         budget is not kept (it would evict everything and then itself)."""
         if len(data) > self.max_bytes:
             return
-        file = self.path(shard)
+        with _put_lock:
+            self._put(self.path(shard), data)
+
+    def _put(self, file: str, data: bytes | pa.Buffer) -> None:
         tmp = None
         try:
             fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".part-", suffix=".tmp")
